@@ -1,0 +1,90 @@
+// PowerOff: ends the QEMU session with a chosen status through QEMU's isa-debug-exit device.
+// A write of N to its port makes QEMU exit with status 2N+1.
+using System;
+using System.Globalization;
+using KernelSharp;
+using KernelSharp.Devices;
+using KernelSharp.FileSystem;
+using KernelSharp.IO;
+
+namespace PowerOff;
+
+[KernelModule("poweroff", Author = "KernelSharp", Description = "Powers QEMU off through isa-debug-exit")]
+public sealed class PowerOffModule : IKernelModule
+{
+    [ModuleParameter("First of the four I/O ports of isa-debug-exit")]
+    public static int port = 0x10f4;
+
+    [ModuleParameter("Status to exit QEMU with at load (0..255), or -1 to stay up")]
+    public static int code = -1;
+
+    private static PortRegion s_ports;
+    private static MiscDevice s_device;
+
+    public static Result Init()
+    {
+        if (code < -1 || code > 255 || port < 0 || port > 0xFFFF - 3)
+        {
+            Log.Error($"poweroff: code must be -1..255 and port 0..0xfffc (code={code}, port={port:x})");
+            return Error.EINVAL;
+        }
+
+        Result result = PortRegion.Request((ushort)port, 4, "poweroff"u8, out s_ports);
+        if (result.Failed)
+        {
+            Log.Error($"poweroff: ports {port:x}-{port + 3:x} are not free: {result.Error}");
+            return result;
+        }
+
+        result = MiscDevice.Register<PowerOffDevice>("poweroff"u8, out s_device);
+        if (result.Failed)
+        {
+            Log.Error($"poweroff: cannot register /dev/poweroff: {result.Error}");
+            return result; // Exit releases the ports
+        }
+
+        Log.Info($"poweroff: ports {port:x}-{port + 3:x} reserved, /dev/poweroff ready");
+        if (code >= 0)
+            PowerOff((byte)code);
+        return Result.Ok;
+    }
+
+    public static void Exit()
+    {
+        s_device.Dispose();
+        s_ports.Dispose();
+    }
+
+    internal static void PowerOff(byte status)
+    {
+        Log.Info($"poweroff: exiting QEMU with status {2 * status + 1}");
+        s_ports.WriteByte(0, status);
+    }
+}
+
+/// <summary>/dev/poweroff: write a decimal status 0..255 to exit QEMU with it.</summary>
+public sealed class PowerOffDevice : IFileOperations
+{
+    private const int MaxWrite = 16;
+
+    public static Result<nint> Write(File file, UserReader source, ref long position)
+    {
+        if (source.Length == 0 || source.Length > MaxWrite)
+            return Error.EINVAL;
+
+        Span<byte> text = stackalloc byte[MaxWrite];
+        Result<int> copied = source.CopyTo(text);
+        if (copied.Failed)
+            return copied.Error;
+        text = text[..copied.Value];
+        if (text[^1] == (byte)'\n')
+            text = text[..^1];
+
+        // Digits only: no sign, no spaces, no hex.
+        if (!byte.TryParse(text, NumberStyles.None, null, out byte status))
+            return Error.EINVAL;
+
+        PowerOffModule.PowerOff(status);
+        return (nint)source.Length;
+    }
+}

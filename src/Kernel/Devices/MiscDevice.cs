@@ -1,0 +1,65 @@
+// Misc devices (<linux/miscdevice.h>): a character device with a dynamic minor under the
+// misc major, whose /dev node devtmpfs creates by itself.
+using System;
+using KernelSharp.FileSystem;
+using KernelSharp.Glue;
+using KernelSharp.Interop;
+
+namespace KernelSharp.Devices
+{
+    /// <summary>
+    /// A registered misc device, /dev/NAME, served by the file operations of the type given to <see cref="Register"/>.
+    /// <see cref="Dispose"/> deregisters it once and leaves the value empty.
+    /// </summary>
+    public unsafe struct MiscDevice : IDisposable
+    {
+        private const int MaxNameLength = 31;
+
+        private void* _device;
+
+        /// <summary>
+        /// Registers /dev/<paramref name="name"/>. The kernel copy of the name is owned by the
+        /// registration. EINVAL for a bad name, EBUSY/EEXIST if the name or minor is taken,
+        /// ENOMEM when memory runs out.
+        /// </summary>
+        /// <param name="name">The node name under /dev.</param>
+        /// <param name="device">Receives the registration; stays empty on failure.</param>
+        /// <param name="mode">Permissions of the /dev node; 0 leaves the kernel's default (0600).</param>
+        public static Result Register<TFile>(ReadOnlySpan<byte> name, out MiscDevice device, ushort mode = 0)
+            where TFile : IFileOperations
+        {
+            device = default;
+            if (name.IsEmpty || name.Length > MaxNameLength)
+                return Error.EINVAL;
+            for (int i = 0; i < name.Length; i++)
+                if (name[i] == 0 || name[i] == (byte)'/')
+                    return Error.EINVAL;
+
+            void* table = FileOperationsTable<TFile>.Pointer;
+            if (table == null)
+                Environment.FailFast("file operations table missing: the module was not built by ksharp");
+
+            int error = 0;
+            void* registered;
+            fixed (byte* text = name)
+                registered = Native.ksharp_misc_register(text, (uint)name.Length, table, mode, &error);
+            if (registered == null)
+                return Error.FromErrno(error);
+            device._device = registered;
+            return Result.Ok;
+        }
+
+        public bool IsEmpty => _device == null;
+
+        /// <summary>The minor number the kernel assigned.</summary>
+        public int Minor => _device == null ? -1 : Native.ksharp_misc_minor(_device);
+
+        public void Dispose()
+        {
+            if (_device == null)
+                return;
+            Native.ksharp_misc_deregister(_device);
+            _device = null;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+// I/O port regions (<linux/ioport.h>: request_region/release_region) and port I/O
+// (<asm/io.h>: inb/outb and friends).
+using System;
+using KernelSharp.Interop;
+using KernelSharp.Memory;
+
+namespace KernelSharp.IO
+{
+    /// <summary>
+    /// A reserved range of I/O ports, shown in /proc/ioports under its name while held.
+    /// Port I/O goes through the region, so a driver touches only ports it owns.
+    /// <see cref="Dispose"/> releases the range once and leaves the value empty.
+    /// </summary>
+    public unsafe struct PortRegion : IDisposable
+    {
+        private const int MaxNameLength = 63;
+
+        private void* _resource;
+        private ushort _start;
+        private ushort _count;
+        // The kernel keeps a pointer to the name for as long as the region is reserved,
+        // so the region owns a copy in kernel memory.
+        private KernelBuffer _name;
+
+        /// <summary>
+        /// Reserves <paramref name="count"/> ports from <paramref name="start"/>. EBUSY when any
+        /// of them is taken (nothing is reserved then), EINVAL for an empty or wrapping range
+        /// or a bad name, ENOMEM when the name cannot be copied.
+        /// </summary>
+        public static Result Request(ushort start, ushort count, ReadOnlySpan<byte> name, out PortRegion region)
+        {
+            region = default;
+            if (count == 0 || start + count > 0x10000 || name.IsEmpty || name.Length > MaxNameLength || name.IndexOfZero() >= 0)
+                return Error.EINVAL;
+
+            Result allocated = KernelBuffer.Allocate(name.Length + 1, Gfp.Kernel, out KernelBuffer nameCopy);
+            if (allocated.Failed)
+                return allocated;
+            name.CopyTo(nameCopy.Span);
+
+            void* resource = Native.ksharp_request_region(start, count, nameCopy.Pointer);
+            if (resource == null)
+            {
+                nameCopy.Dispose();
+                return Error.EBUSY;
+            }
+            region._resource = resource;
+            region._start = start;
+            region._count = count;
+            region._name = nameCopy;
+            return Result.Ok;
+        }
+
+        public bool IsEmpty => _resource == null;
+        public ushort Start => _start;
+        public ushort Count => _count;
+
+        public void WriteByte(int offset, byte value) => Native.ksharp_outb(value, Port(offset, 1));
+        public void WriteUInt16(int offset, ushort value) => Native.ksharp_outw(value, Port(offset, 2));
+        public void WriteUInt32(int offset, uint value) => Native.ksharp_outl(value, Port(offset, 4));
+        public byte ReadByte(int offset) => Native.ksharp_inb(Port(offset, 1));
+        public ushort ReadUInt16(int offset) => Native.ksharp_inw(Port(offset, 2));
+        public uint ReadUInt32(int offset) => Native.ksharp_inl(Port(offset, 4));
+
+        public void Dispose()
+        {
+            if (_resource == null)
+                return;
+            Native.ksharp_release_region(_start, _count);
+            _resource = null;
+            _name.Dispose();
+        }
+
+        // An access outside the region (or on an empty one) is a driver bug, not bad input.
+        private ushort Port(int offset, int width)
+        {
+            if (_resource == null || offset < 0 || offset + width > _count)
+                Environment.FailFast("ArgumentOutOfRangeException: port access outside the reserved region");
+            return (ushort)(_start + offset);
+        }
+    }
+
+    internal static class SpanExtensions
+    {
+        internal static int IndexOfZero(this ReadOnlySpan<byte> span)
+        {
+            for (int i = 0; i < span.Length; i++)
+                if (span[i] == 0)
+                    return i;
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C shim layer: every kernel facility C# reaches goes through a ksharp_* function
+ * here. Shims are thin and 1:1 with the kernel API they wrap, use fixed-width types, and
+ * hide struct layouts and macros so the compiled C# never depends on a kernel version.
+ */
+#ifndef KSHARP_H
+#define KSHARP_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+
+void __noreturn ksharp_panic(const char *message, size_t length);
+
+#endif

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel memory (<linux/slab.h>). GFP bit values differ between kernel versions, so C#
+ * passes KernelSharp's own flag numbers (Memory/KernelBuffer.cs: Gfp) and they are mapped
+ * here, against the target kernel's headers. */
+#include <linux/slab.h>
+#include "ksharp.h"
+#include "ksharp_fpu.h"
+
+enum ksharp_gfp { KSHARP_GFP_KERNEL = 0, KSHARP_GFP_ATOMIC = 1, KSHARP_GFP_NOWAIT = 2 };
+
+void *ksharp_kmalloc(size_t size, u32 flags)
+{
+	void *memory;
+
+	switch (flags) {
+	case KSHARP_GFP_KERNEL:
+		/* May sleep to reclaim memory: outside the FPU section. */
+		KSHARP_MAY_SLEEP(memory = kzalloc(size, GFP_KERNEL));
+		return memory;
+	case KSHARP_GFP_ATOMIC:
+		return kzalloc(size, GFP_ATOMIC);
+	case KSHARP_GFP_NOWAIT:
+		return kzalloc(size, GFP_NOWAIT);
+	default:
+		return NULL;
+	}
+}
+
+void ksharp_kfree(const void *memory)
+{
+	kfree(memory);
+}

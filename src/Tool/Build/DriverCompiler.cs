@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// Compiles a driver's C# sources against KernelSharp's core and kernel libraries with
+/// Roslyn, reads the module's declarations into a <see cref="DriverModel"/>, and emits the
+/// driver assembly together with its generated entry points.
+/// </summary>
+public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+
+    /// <summary>The .cs files of a driver project: everything below it except build output.</summary>
+    public static IReadOnlyList<string> FindSources(string driverDirectory)
+    {
+        var sources = Directory.EnumerateFiles(driverDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(driverDirectory, path).Split(Path.DirectorySeparatorChar)
+                .Any(part => part is "bin" or "obj" or "out"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (sources.Count == 0)
+            throw new BuildError($"no C# sources (*.cs) in {driverDirectory}");
+        return sources;
+    }
+
+    public CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<SyntaxTree> trees) =>
+        CSharpCompilation.Create(
+            assemblyName,
+            trees,
+            [MetadataReference.CreateFromFile(coreLibPath), MetadataReference.CreateFromFile(kernelLibPath)],
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                optimizationLevel: OptimizationLevel.Release,
+                allowUnsafe: true,
+                deterministic: true,
+                nullableContextOptions: NullableContextOptions.Disable));
+
+    public static SyntaxTree Parse(string path) =>
+        CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, path);
+
+    public static SyntaxTree ParseText(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
+
+    /// <summary>
+    /// Compiles the driver and its generated glue; returns the assembly bytes and the model.
+    /// C# errors throw a <see cref="BuildError"/> listing them as file(line,col): message.
+    /// </summary>
+    public (byte[] Assembly, DriverModel Model, string GeneratedCSharp, IReadOnlyList<string> Warnings) Compile(
+        string assemblyName, IReadOnlyList<SyntaxTree> trees)
+    {
+        CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
+        ThrowOnErrors(compilation.GetDiagnostics(), "C# compilation failed");
+
+        DriverModel model = ModelReader.Read(compilation);
+        string glue = CSharpGlueGenerator.Generate(model);
+        compilation = compilation.AddSyntaxTrees(ParseText(glue, CSharpGlueGenerator.FileName));
+
+        using var stream = new MemoryStream();
+        var emitted = compilation.Emit(stream);
+        ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
+        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(Format).ToList();
+        return (stream.ToArray(), model, glue, warnings);
+    }
+
+    private static void ThrowOnErrors(ImmutableArray<Diagnostic> diagnostics, string headline)
+    {
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+            throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(Format)));
+    }
+
+    /// <summary>file(line,col): error CSxxxx: message — the shape editors and CI logs understand.</summary>
+    public static string Format(Diagnostic diagnostic)
+    {
+        FileLinePositionSpan span = diagnostic.Location.GetMappedLineSpan();
+        string where = span.IsValid ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): " : "";
+        string severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        return $"{where}{severity} {diagnostic.Id}: {diagnostic.GetMessage()}";
+    }
+}
+
+/// <summary>Reads the module declarations ([KernelModule], [ModuleParameter], IFileOperations).</summary>
+public static class ModelReader
+{
+    public static DriverModel Read(CSharpCompilation compilation)
+    {
+        INamedTypeSymbol moduleInterface = Known(compilation, "KernelSharp.IKernelModule");
+        INamedTypeSymbol moduleAttribute = Known(compilation, "KernelSharp.KernelModuleAttribute");
+        INamedTypeSymbol parameterAttribute = Known(compilation, "KernelSharp.ModuleParameterAttribute");
+        INamedTypeSymbol fileOperations = Known(compilation, "KernelSharp.FileSystem.IFileOperations");
+
+        var types = AllTypes(compilation.Assembly.GlobalNamespace).ToList();
+        var modules = types.Where(t => t.AllInterfaces.Contains(moduleInterface, SymbolEqualityComparer.Default)).ToList();
+        if (modules.Count == 0)
+            throw new BuildError("no module class: declare one class that implements KernelSharp.IKernelModule and carries [KernelModule(\"name\")]");
+        if (modules.Count > 1)
+            throw new BuildError($"more than one module class implements IKernelModule: {string.Join(", ", modules.Select(Where))}; a .ko has exactly one");
+        INamedTypeSymbol module = modules[0];
+
+        AttributeData attribute = module.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, moduleAttribute))
+            ?? throw new BuildError($"{Where(module)}: the module class needs [KernelModule(\"name\")]");
+        string name = (string?)attribute.ConstructorArguments[0].Value ?? "";
+        if (!IsModuleName(name))
+            throw new BuildError($"{Where(module)}: module name \"{name}\" must be 1 to 55 of a-z, 0-9 and _, starting with a letter (it names the .ko and its symbols)");
+        string license = Named(attribute, "License") ?? "GPL";
+        if (!GplCompatible.Contains(license))
+            throw new BuildError($"{Where(module)}: license \"{license}\" is not GPL-compatible. Compiled C# runs inside kernel_fpu_begin(), which the kernel exports to GPL modules only; use one of: {string.Join(", ", GplCompatible)}");
+        var info = new ModuleInfo(name, Display(module), license, Named(attribute, "Author"), Named(attribute, "Description"));
+
+        var parameters = new List<ModuleParameter>();
+        foreach (INamedTypeSymbol type in types)
+        {
+            foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>())
+            {
+                AttributeData? p = field.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, parameterAttribute));
+                if (p is not null)
+                    parameters.Add(ReadParameter(field, p, module));
+            }
+        }
+        foreach (var duplicate in parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1))
+            throw new BuildError($"module parameter \"{duplicate.Key}\" is declared more than once");
+
+        var tables = new List<FileOperationsType>();
+        foreach (INamedTypeSymbol type in types.Where(t => t.AllInterfaces.Contains(fileOperations, SymbolEqualityComparer.Default)))
+        {
+            if (type.IsAbstract || type.IsGenericType)
+                continue;
+            if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+                throw new BuildError($"{Where(type)}: a file operations type must be internal or public so the generated entry points can call it");
+            FileOperation implemented = FileOperation.None;
+            foreach (ISymbol member in fileOperations.GetMembers())
+            {
+                ISymbol? implementation = type.FindImplementationForInterfaceMember(member);
+                if (implementation is not null && SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type)
+                    && Enum.TryParse(member.Name, out FileOperation op))
+                    implemented |= op;
+            }
+            tables.Add(new FileOperationsType(Display(type), implemented));
+        }
+        return new DriverModel(info, parameters, tables);
+    }
+
+    private static readonly string[] GplCompatible = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
+
+    private static ModuleParameter ReadParameter(IFieldSymbol field, AttributeData attribute, INamedTypeSymbol module)
+    {
+        string where = Where(field);
+        if (!field.IsStatic)
+            throw new BuildError($"{where}: [ModuleParameter] goes on a static field");
+        if (field.IsReadOnly || field.IsConst)
+            throw new BuildError($"{where}: a module parameter cannot be readonly or const: the kernel sets it at load (and at run time when writable)");
+        if (field.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+            throw new BuildError($"{where}: a module parameter must be internal or public so the generated code can set it");
+        ParameterType type = field.Type.SpecialType switch
+        {
+            SpecialType.System_Boolean => ParameterType.Bool,
+            SpecialType.System_Byte => ParameterType.Byte,
+            SpecialType.System_Int16 => ParameterType.Short,
+            SpecialType.System_UInt16 => ParameterType.UShort,
+            SpecialType.System_Int32 => ParameterType.Int,
+            SpecialType.System_UInt32 => ParameterType.UInt,
+            SpecialType.System_Int64 => ParameterType.Long,
+            SpecialType.System_UInt64 => ParameterType.ULong,
+            _ => throw new BuildError($"{where}: module parameter type {field.Type.ToDisplayString()} is not supported; use bool, byte, short, ushort, int, uint, long or ulong"),
+        };
+        string name = Named(attribute, "Name") ?? field.Name;
+        if (!IsModuleName(name))
+            throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
+        int permissions = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Permissions").Value.Value is { } value
+            ? Convert.ToInt32(value) : 0x124;
+        if ((permissions & 0x2) != 0 || (permissions & ~0x1B6) != 0)
+            throw new BuildError($"{where}: permissions 0{Convert.ToString(permissions, 8)} are refused by the kernel (no execute bits, and no world write)");
+        string description = (string?)attribute.ConstructorArguments[0].Value ?? "";
+        return new ModuleParameter(name, $"{Display(field.ContainingType)}.{field.Name}", type, description, permissions);
+    }
+
+    private static bool IsModuleName(string name) =>
+        name.Length is > 0 and <= 55 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+
+    private static string? Named(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+    private static INamedTypeSymbol Known(Compilation compilation, string metadataName) =>
+        compilation.GetTypeByMetadataName(metadataName)
+        ?? throw new BuildError($"{metadataName} not found: is the kernel library reference broken? (rebuild with ./ksharp)");
+
+    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns)
+    {
+        foreach (INamedTypeSymbol type in ns.GetTypeMembers())
+            foreach (INamedTypeSymbol nested in WithNested(type))
+                yield return nested;
+        foreach (INamespaceSymbol child in ns.GetNamespaceMembers())
+            foreach (INamedTypeSymbol type in AllTypes(child))
+                yield return type;
+    }
+
+    private static IEnumerable<INamedTypeSymbol> WithNested(INamedTypeSymbol type)
+    {
+        yield return type;
+        foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+            foreach (INamedTypeSymbol inner in WithNested(nested))
+                yield return inner;
+    }
+
+    private static string Display(ISymbol symbol) => symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    private static string Where(ISymbol symbol)
+    {
+        Location? location = symbol.Locations.FirstOrDefault(l => l.IsInSource);
+        if (location is null)
+            return symbol.Name;
+        var span = location.GetMappedLineSpan();
+        return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
+    }
+}

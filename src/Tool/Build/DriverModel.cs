@@ -1,0 +1,55 @@
+namespace KernelSharp.Tool.Build;
+
+/// <summary>What the build tool learned from a driver's C# declarations.</summary>
+public sealed record DriverModel(
+    ModuleInfo Module,
+    IReadOnlyList<ModuleParameter> Parameters,
+    IReadOnlyList<FileOperationsType> FileOperations);
+
+/// <summary>The [KernelModule] class and its modinfo fields.</summary>
+public sealed record ModuleInfo(string Name, string TypeName, string License, string? Author, string? Description);
+
+/// <summary>The kernel's parameter types, by C# type.</summary>
+public enum ParameterType { Bool, Byte, Short, UShort, Int, UInt, Long, ULong }
+
+/// <summary>A [ModuleParameter] static field.</summary>
+public sealed record ModuleParameter(
+    string Name, string FieldExpression, ParameterType Type, string Description, int Permissions);
+
+/// <summary>File operations a type implements, in kernel slot order.</summary>
+[Flags]
+public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8 }
+
+/// <summary>A type implementing IFileOperations and the slots it fills.</summary>
+public sealed record FileOperationsType(string TypeName, FileOperation Implemented);
+
+public static class ParameterTypes
+{
+    /// <summary>The kernel's name (param_ops_NAME, modinfo parmtype) and C type.</summary>
+    public static (string KernelName, string CType) Describe(ParameterType type) => type switch
+    {
+        ParameterType.Bool => ("bool", "bool"),
+        ParameterType.Byte => ("byte", "unsigned char"),
+        ParameterType.Short => ("short", "short"),
+        ParameterType.UShort => ("ushort", "unsigned short"),
+        ParameterType.Int => ("int", "int"),
+        ParameterType.UInt => ("uint", "unsigned int"),
+        ParameterType.Long => ("long", "long"),
+        ParameterType.ULong => ("ulong", "unsigned long"),
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    /// <summary>The C# keyword of the field type.</summary>
+    public static string CSharpKeyword(ParameterType type) => type switch
+    {
+        ParameterType.Bool => "bool",
+        ParameterType.Byte => "byte",
+        ParameterType.Short => "short",
+        ParameterType.UShort => "ushort",
+        ParameterType.Int => "int",
+        ParameterType.UInt => "uint",
+        ParameterType.Long => "long",
+        ParameterType.ULong => "ulong",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+}

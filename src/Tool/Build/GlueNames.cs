@@ -1,0 +1,46 @@
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// Symbol names shared by the generated C, the trampolines and the generated C# entry points.
+/// C# entries are "MODULE__cs_WHAT"; the trampolines that reach them are "MODULE__enter_WHAT".
+/// </summary>
+public sealed class GlueNames(string module)
+{
+    public string Module { get; } = module;
+
+    public string CSharpEntry(string what) => $"{Module}__cs_{what}";
+    public string Trampoline(string what) => $"{Module}__enter_{what}";
+
+    public const string Init = "init";
+    public const string Exit = "exit";
+    public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
+    public static string ParameterSet(string name) => $"param_set_{name}";
+    public static string ParameterGet(string name) => $"param_get_{name}";
+
+    /// <summary>Every entry of a driver: (what, C prototype arguments, C return type).</summary>
+    public static IEnumerable<(string What, string CReturn, string CParameters)> Entries(DriverModel model)
+    {
+        yield return (Init, "int", "const void *const *fops_tables");
+        yield return (Exit, "void", "void");
+        for (int i = 0; i < model.FileOperations.Count; i++)
+        {
+            foreach (FileOperation op in Enum.GetValues<FileOperation>())
+            {
+                if (op == FileOperation.None || !model.FileOperations[i].Implemented.HasFlag(op))
+                    continue;
+                yield return op switch
+                {
+                    FileOperation.Open or FileOperation.Release => (FileOperationEntry(i, op), "int", "struct file *file"),
+                    _ => (FileOperationEntry(i, op), "ssize_t", op == FileOperation.Read
+                        ? "struct file *file, char __user *buffer, size_t length, loff_t *position"
+                        : "struct file *file, const char __user *buffer, size_t length, loff_t *position"),
+                };
+            }
+        }
+        foreach (ModuleParameter parameter in model.Parameters)
+        {
+            yield return (ParameterSet(parameter.Name), "void", "s64 value");
+            yield return (ParameterGet(parameter.Name), "s64", "void");
+        }
+    }
+}

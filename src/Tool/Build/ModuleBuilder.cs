@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>What <c>ksharp build</c> is asked to do.</summary>
+public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory);
+
+/// <summary>What a build produced.</summary>
+public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps);
+
+/// <summary>
+/// Builds a C# driver into a .ko: compile C#, generate glue, run ILCompiler, check the
+/// object, run kbuild. Each step is reported with its duration.
+/// </summary>
+public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
+{
+    private const int StepCount = 5;
+    private readonly List<(string, TimeSpan)> _steps = [];
+
+    public BuildOutput Build(BuildRequest request)
+    {
+        string driver = Path.GetFullPath(request.DriverDirectory);
+        if (!Directory.Exists(driver))
+            throw new BuildError($"driver project not found: {driver}");
+        string output = Path.GetFullPath(request.OutputDirectory);
+        string work = Path.Combine(output, "build");
+        Directory.CreateDirectory(work);
+        string assemblyName = new DirectoryInfo(driver).Name;
+
+        var compiled = Step("compile C#", () =>
+        {
+            var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
+            var trees = DriverCompiler.FindSources(driver).Select(DriverCompiler.Parse).ToList();
+            return compiler.Compile(assemblyName, trees);
+        });
+        foreach (string warning in compiled.Warnings)
+            report($"  {warning}");
+        DriverModel model = compiled.Model;
+        string module = model.Module.Name;
+        string assemblyPath = Path.Combine(work, assemblyName + ".dll");
+        File.WriteAllBytes(assemblyPath, compiled.Assembly);
+
+        Step("generate glue", () =>
+        {
+            File.WriteAllText(Path.Combine(work, CSharpGlueGenerator.FileName), compiled.GeneratedCSharp);
+            File.WriteAllText(Path.Combine(work, $"{module}_glue.c"), CGlueGenerator.GenerateC(model));
+            File.WriteAllText(Path.Combine(work, $"{module}_entry.S"), CGlueGenerator.GenerateTrampolines(model));
+            return 0;
+        });
+
+        string csharpObject = Path.Combine(work, $"{module}_csharp.o");
+        Step("ILCompiler", () => RunIlCompiler(assemblyPath, csharpObject));
+
+        var shims = Step("check object", () => CheckObject(csharpObject, request.Headers));
+
+        string ko = Step("kbuild", () => RunKbuild(work, module, shims, request.Headers));
+        string final = Path.Combine(output, $"{module}.ko");
+        File.Copy(ko, final, overwrite: true);
+        return new BuildOutput(final, csharpObject, model, _steps);
+    }
+
+    private T Step<T>(string name, Func<T> action)
+    {
+        var clock = Stopwatch.StartNew();
+        report($"  [{_steps.Count + 1}/{StepCount}] {name,-16} ...");
+        T result = action();
+        clock.Stop();
+        _steps.Add((name, clock.Elapsed));
+        report($"  [{_steps.Count}/{StepCount}] {name,-16} {clock.Elapsed.TotalSeconds,6:0.00} s");
+        return result;
+    }
+
+    private int RunIlCompiler(string assembly, string objectPath)
+    {
+        var arguments = new List<string>
+        {
+            assembly, "-o", objectPath,
+            "-r", toolchain.CoreLib, "-r", toolchain.KernelLib,
+            "--systemmodule:KernelSharp.CoreLib",
+            "--targetos:linux", "--targetarch:x64",
+            "--nativelib", "-O",
+            // No reflection, no stack trace data: nothing at run time could use them.
+            "--reflectiondata:none",
+            "--map", Path.ChangeExtension(objectPath, ".map.xml"),
+        };
+        var outcome = ProcessRunner.Run(toolchain.IlCompiler, arguments);
+        if (outcome.ExitCode != 0 || !File.Exists(objectPath))
+        {
+            string first = outcome.Output.Split('\n').FirstOrDefault(l => l.Contains("rror", StringComparison.Ordinal))?.Trim() ?? "see details";
+            throw new BuildError($"ILCompiler failed: {first}", outcome.Output);
+        }
+        return 0;
+    }
+
+    /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>
+    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers)
+    {
+        ElfObject elf = ElfObject.Read(File.ReadAllBytes(objectPath));
+        var shimFiles = toolchain.ShimDefinitions();
+        var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s), StringComparer.Ordinal);
+        var problems = ObjectChecker.Check(elf, defined, new HashSet<string>(headers.Exports(), StringComparer.Ordinal));
+        if (problems.Count > 0)
+            throw new BuildError(problems.Count == 1 ? problems[0] : $"{problems.Count} problems in the compiled C#", string.Join('\n', problems));
+
+        // Link only the shims the C# object calls (and the runtime stubs every object needs).
+        var undefined = elf.Symbols.Where(s => s.IsUndefined).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        return shimFiles.Where(f => f.Key == "ksharp_runtime.c" || f.Value.Overlaps(undefined)).Select(f => f.Key).ToList();
+    }
+
+    private string RunKbuild(string work, string module, IReadOnlyList<string> shims, KernelHeaders headers)
+    {
+        foreach (string header in Directory.EnumerateFiles(toolchain.NativeDirectory, "*.h"))
+            File.Copy(header, Path.Combine(work, Path.GetFileName(header)), overwrite: true);
+        foreach (string shim in shims)
+            File.Copy(Path.Combine(toolchain.NativeDirectory, shim), Path.Combine(work, shim), overwrite: true);
+
+        // A prebuilt object joins a module as NAME.o_shipped; modpost wants a .NAME.o.cmd
+        // beside it, and objtool must leave it alone (it is not compiled by kbuild).
+        string csharp = $"{module}_csharp.o";
+        File.Copy(Path.Combine(work, csharp), Path.Combine(work, csharp + "_shipped"), overwrite: true);
+        File.WriteAllText(Path.Combine(work, $".{csharp}.cmd"), $"cmd_{csharp} := ksharp (ILCompiler)\n");
+        var objects = new[] { $"{module}_glue.o", $"{module}_entry.o", csharp }.Concat(shims.Select(s => Path.ChangeExtension(s, ".o")));
+        File.WriteAllText(Path.Combine(work, "Kbuild"), $"""
+            # Generated by ksharp for module {module}.
+            obj-m := {module}.o
+            {module}-y := {string.Join(" ", objects)}
+            OBJECT_FILES_NON_STANDARD_{csharp} := y
+            ccflags-y := -I$(src)
+            asflags-y := -I$(src)
+
+            """);
+
+        var outcome = ProcessRunner.Run("make", ["-C", headers.Directory, $"M={work}", $"-j{Environment.ProcessorCount}", "modules"]);
+        string ko = Path.Combine(work, $"{module}.ko");
+        if (outcome.ExitCode != 0 || !File.Exists(ko))
+        {
+            var undefined = Regex.Matches(outcome.Output, "ERROR: modpost: \"(?<symbol>[^\"]+)\" \\[.*\\] undefined!").Select(m => m.Groups["symbol"].Value).ToList();
+            if (undefined.Count > 0)
+                throw new BuildError($"unresolved kernel symbol(s): {string.Join(", ", undefined)} (the target kernel {headers.Release} does not export them)", outcome.Output);
+            string first = outcome.Output.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() ?? "see details";
+            throw new BuildError($"kbuild failed against {headers.Directory}: {first}", outcome.Output);
+        }
+        return ko;
+    }
+}

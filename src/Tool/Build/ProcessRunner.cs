@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>Runs a program to completion and captures what it printed.</summary>
+public static class ProcessRunner
+{
+    public sealed record Outcome(int ExitCode, string Output);
+
+    public static Outcome Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BuildError($"cannot run {program}: {e.Message}");
+        }
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        lock (output)
+            return new Outcome(process.ExitCode, output.ToString());
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tool;
+
+/// <summary>The ksharp command line: build and run C# kernel modules.</summary>
+public static class Cli
+{
+    public const string Usage = """
+        ksharp: build Linux kernel modules from C# and run them in QEMU.
+
+        usage:
+          ksharp build <driver-project-dir> [--kernel-headers <dir>] [--out <dir>]
+              Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
+          ksharp run <driver-project-dir> [--kernel <vmlinuz>] [--kernel-headers <dir>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
+              Build the module, boot QEMU with it in a busybox initramfs (at /<module>.ko), run the
+              script there (default: insmod, show dmesg, rmmod), stream the console, and exit
+              with the guest's status.
+          ksharp help
+        Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
+        /usr/src/linux-headers-VERSION installed (6.1 preferred).
+        """;
+
+    public static async Task<int> MainAsync(string[] args)
+    {
+        try
+        {
+            var parsed = Arguments.Parse(args);
+            return parsed.Command switch
+            {
+                "build" => Build(parsed),
+#if HAS_HARNESS
+                "run" => await RunCommand.RunAsync(parsed),
+#endif
+                "help" or "--help" or "-h" => Help(),
+                _ => throw new UsageError($"unknown command '{parsed.Command}'"),
+            };
+        }
+        catch (UsageError e)
+        {
+            Console.Error.WriteLine($"ksharp: {e.Message}");
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        catch (BuildError e)
+        {
+            Console.Error.WriteLine($"ksharp: error: {e.Message}");
+            if (e.Details is { Length: > 0 } details)
+                Console.Error.WriteLine(Indent(details.TrimEnd()));
+            return 1;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+
+    private static int Build(Arguments parsed)
+    {
+        BuildOutput output = BuildModule(parsed);
+        Console.WriteLine($"ksharp: built {output.ModulePath}");
+        return 0;
+    }
+
+    /// <summary>The build step shared by 'build' and 'run'.</summary>
+    internal static BuildOutput BuildModule(Arguments parsed, KernelHeaders? headers = null)
+    {
+        string driver = parsed.Positional(0, "driver-project-dir");
+        headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir) : DefaultHeaders();
+        string output = parsed.Option("--out") ?? Path.Combine(driver, "bin");
+        Console.WriteLine($"ksharp: building {driver} against {headers.Directory}");
+        var clock = Stopwatch.StartNew();
+        var builder = new ModuleBuilder(Toolchain.Locate(), Console.WriteLine);
+        BuildOutput result = builder.Build(new BuildRequest(driver, headers, output));
+        Console.WriteLine($"ksharp: module {result.Model.Module.Name} ready in {clock.Elapsed.TotalSeconds:0.00} s");
+        return result;
+    }
+
+    internal static KernelHeaders DefaultHeaders()
+    {
+#if HAS_HARNESS
+        var kernel = Harness.KernelImages.Default
+            ?? throw new BuildError(Harness.KernelImages.NoneFoundMessage);
+        return KernelHeaders.Open(kernel.HeadersDirectory);
+#else
+        throw new BuildError("x");
+#endif
+    }
+
+    internal static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "    " + line));
+}
+
+/// <summary>A command line that does not parse: print it with the usage text.</summary>
+public sealed class UsageError(string message) : Exception(message);
+
+/// <summary>Command, positional arguments and --options (each option takes one value).</summary>
+public sealed class Arguments
+{
+    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout"];
+
+    public required string Command { get; init; }
+    public required IReadOnlyList<string> Positionals { get; init; }
+    public required IReadOnlyDictionary<string, string> Options { get; init; }
+
+    public static Arguments Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+            throw new UsageError("no command given");
+        var positionals = new List<string>();
+        var options = new Dictionary<string, string>();
+        for (int i = 1; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                positionals.Add(arg);
+                continue;
+            }
+            string name = arg, value;
+            int equals = arg.IndexOf('=');
+            if (equals > 0)
+            {
+                name = arg[..equals];
+                value = arg[(equals + 1)..];
+            }
+            else
+            {
+                if (i + 1 >= args.Count)
+                    throw new UsageError($"option {arg} needs a value");
+                value = args[++i];
+            }
+            if (!Known.Contains(name))
+                throw new UsageError($"unknown option {name}");
+            if (!options.TryAdd(name, value))
+                throw new UsageError($"option {name} given twice");
+        }
+        return new Arguments { Command = args[0], Positionals = positionals, Options = options };
+    }
+
+    public string Positional(int index, string name)
+    {
+        if (index >= Positionals.Count)
+            throw new UsageError($"missing <{name}>");
+        if (Positionals.Count > index + 1)
+            throw new UsageError($"unexpected argument '{Positionals[index + 1]}'");
+        return Positionals[index];
+    }
+
+    public string? Option(string name) => Options.TryGetValue(name, out string? value) ? value : null;
+}

@@ -1,0 +1,3 @@
+using KernelSharp.Tool;
+
+return await Cli.MainAsync(args);
