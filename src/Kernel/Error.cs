@@ -1,3 +1,4 @@
+#nullable disable // also compiled into the host tests, where nullable analysis is on
 // Errors (<uapi/asm-generic/errno-base.h>, <linux/errno.h>): one type holding a negative
 // errno, named as the kernel names them, turned into a C return value only at the border.
 using System;

@@ -2,7 +2,6 @@
 // side through an interpolated string handler: type-checked holes, no varargs, no
 // allocation, a bounded stack buffer, and a visible mark where text was cut.
 using System;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using KernelSharp.Interop;
 using KernelSharp.Text;
@@ -25,11 +24,8 @@ namespace KernelSharp
     /// <summary>Writes lines to the kernel log (dmesg).</summary>
     public static unsafe class Log
     {
-        /// <summary>Longest line, in bytes; longer text ends in <see cref="TruncationMark"/>.</summary>
-        public const int MaxLineLength = 256;
-
-        /// <summary>Replaces the end of a line that did not fit.</summary>
-        public static ReadOnlySpan<byte> TruncationMark => "[...]"u8;
+        /// <summary>Longest line, in bytes; longer text ends in <see cref="LogMessage.TruncationMark"/>.</summary>
+        public const int MaxLineLength = LogMessage.MaxLength;
 
         public static void Write(LogLevel level, ReadOnlySpan<byte> utf8Line)
         {
@@ -67,103 +63,5 @@ namespace KernelSharp
         public static void Info(ref LogMessage message) => Write(LogLevel.Info, ref message);
         public static void Debug(ReadOnlySpan<byte> utf8Line) => Write(LogLevel.Debug, utf8Line);
         public static void Debug(ref LogMessage message) => Write(LogLevel.Debug, ref message);
-    }
-
-    /// <summary>
-    /// Builds one log line from an interpolated string: <c>Log.Info($"port {port:x}")</c>.
-    /// Holes take any <see cref="IUtf8SpanFormattable"/> (integers, bool, <see cref="KernelSharp.Error"/>)
-    /// with .NET format strings ("x", "X4", "D3"), UTF-8 spans and strings.
-    /// </summary>
-    [InterpolatedStringHandler]
-    public ref struct LogMessage
-    {
-        private LineBuffer _buffer;
-        private int _length;
-        private bool _truncated;
-
-        public LogMessage(int literalLength, int formattedCount)
-        {
-            _length = 0;
-            _truncated = false;
-        }
-
-        [UnscopedRef] private Span<byte> Buffer => _buffer;
-
-        /// <summary>The finished line, with the truncation mark when text was cut.</summary>
-        [UnscopedRef]
-        public ReadOnlySpan<byte> Text
-        {
-            get
-            {
-                if (!_truncated)
-                    return Buffer.Slice(0, _length);
-                ReadOnlySpan<byte> mark = Log.TruncationMark;
-                int keep = Log.MaxLineLength - mark.Length;
-                Span<byte> buffer = Buffer;
-                while (keep > 0 && (buffer[keep] & 0xC0) == 0x80)
-                    keep--; // never end on half a UTF-8 sequence
-                mark.CopyTo(buffer.Slice(keep));
-                return buffer.Slice(0, keep + mark.Length);
-            }
-        }
-
-        public bool Truncated => _truncated;
-
-        public void AppendLiteral(string literal)
-        {
-            Utf8Builder text = Builder();
-            text.Append(literal.AsSpan());
-            Advance(text.Length, text.Overflowed);
-        }
-
-        public void AppendFormatted(string value)
-        {
-            Utf8Builder text = Builder();
-            text.Append(value.AsSpan());
-            Advance(text.Length, text.Overflowed);
-        }
-
-        public void AppendFormatted(scoped ReadOnlySpan<byte> utf8)
-        {
-            Utf8Builder text = Builder();
-            text.Append(utf8);
-            Advance(text.Length, text.Overflowed);
-        }
-
-        public void AppendFormatted(char value)
-        {
-            Utf8Builder text = Builder();
-            text.Append(value);
-            Advance(text.Length, text.Overflowed);
-        }
-
-        public void AppendFormatted<T>(T value) where T : IUtf8SpanFormattable
-        {
-            Utf8Builder text = Builder();
-            text.Append(value);
-            Advance(text.Length, text.Overflowed);
-        }
-
-        public void AppendFormatted<T>(T value, string format) where T : IUtf8SpanFormattable
-        {
-            Utf8Builder text = Builder();
-            text.Append(value, format.AsSpan());
-            Advance(text.Length, text.Overflowed);
-        }
-
-        // Once a line is cut, later holes are dropped: the builder gets no room at all.
-        [UnscopedRef] private Utf8Builder Builder() => new(_truncated ? default : Buffer.Slice(_length));
-
-        private void Advance(int appended, bool overflowed)
-        {
-            _length += appended;
-            _truncated |= overflowed;
-        }
-
-        [InlineArray(Log.MaxLineLength)]
-        private struct LineBuffer
-        {
-            private byte _first;
-        }
     }
 }

@@ -1,3 +1,4 @@
+#nullable disable // also compiled into the host tests, where nullable analysis is on
 using System;
 
 namespace KernelSharp.Text

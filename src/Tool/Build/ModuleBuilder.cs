@@ -49,10 +49,16 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
             return 0;
         });
 
-        string csharpObject = Path.Combine(work, $"{module}_csharp.o");
-        Step("ILCompiler", () => RunIlCompiler(assemblyPath, csharpObject));
+        string compiledObject = Path.Combine(work, $"{module}_csharp.ilc.o");
+        Step("ILCompiler", () => RunIlCompiler(assemblyPath, compiledObject));
 
-        var shims = Step("check object", () => CheckObject(csharpObject, request.Headers));
+        string csharpObject = Path.Combine(work, $"{module}_csharp.o");
+        var shims = Step("check object", () =>
+        {
+            var needed = CheckObject(compiledObject, request.Headers);
+            StripUnwindTables(compiledObject, csharpObject);
+            return needed;
+        });
 
         string ko = Step("kbuild", () => RunKbuild(work, module, shims, request.Headers));
         string final = Path.Combine(output, $"{module}.ko");
@@ -87,10 +93,32 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         var outcome = ProcessRunner.Run(toolchain.IlCompiler, arguments);
         if (outcome.ExitCode != 0 || !File.Exists(objectPath))
         {
-            string first = outcome.Output.Split('\n').FirstOrDefault(l => l.Contains("rror", StringComparison.Ordinal))?.Trim() ?? "see details";
-            throw new BuildError($"ILCompiler failed: {first}", outcome.Output);
+            throw new BuildError($"ILCompiler failed: {IlCompilerFailure(outcome.Output)}", outcome.Output);
         }
         return 0;
+    }
+
+    // Sections only a managed runtime reads: unwind data for exceptions and GC stack walks.
+    // Kernel C# has neither, and nothing in the object refers to them.
+    private static readonly string[] RuntimeOnlySections = [".eh_frame", ".rela.eh_frame", ".dotnet_eh_table", ".rela.dotnet_eh_table", ".comment"];
+
+    private static void StripUnwindTables(string input, string output)
+    {
+        var arguments = RuntimeOnlySections.SelectMany(section => new[] { "--remove-section", section }).Append(input).Append(output);
+        var outcome = ProcessRunner.Run("objcopy", arguments);
+        if (outcome.ExitCode != 0)
+            throw new BuildError("objcopy could not strip the unwind tables from the C# object (Debian: apt-get install binutils)", outcome.Output);
+    }
+
+    /// <summary>The useful line of an ILCompiler crash: the innermost exception's message and the method.</summary>
+    public static string IlCompilerFailure(string output)
+    {
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        string? method = lines.Select(l => Regex.Match(l, @"Code generation failed for method '([^']+)'")).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+        string? inner = lines.LastOrDefault(l => l.StartsWith("---> ", StringComparison.Ordinal) && !l.Contains("CodeGenerationFailedException", StringComparison.Ordinal));
+        string? error = lines.FirstOrDefault(l => l.StartsWith("error", StringComparison.OrdinalIgnoreCase) || l.Contains(": error ", StringComparison.Ordinal));
+        string reason = inner is not null ? Regex.Replace(inner[5..], @"^[\w.]+Exception: ", "") : error ?? lines.FirstOrDefault(l => l.Length > 0) ?? "no output";
+        return method is null ? reason : $"{reason} (while compiling {method})";
     }
 
     /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>

@@ -1,0 +1,117 @@
+#nullable disable // also compiled into the host tests, where nullable analysis is on
+// The interpolated string handler behind Log: formats one line into a bounded stack
+// buffer. Depends only on spans and Utf8Builder, so the host tests compile this same file.
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using KernelSharp.Text;
+
+namespace KernelSharp
+{
+    /// <summary>
+    /// Builds one log line from an interpolated string: <c>Log.Info($"port {port:x}")</c>.
+    /// Holes take any <see cref="IUtf8SpanFormattable"/> (integers, bool, <see cref="KernelSharp.Error"/>)
+    /// with .NET format strings ("x", "X4", "D3"), UTF-8 spans and strings.
+    /// </summary>
+    [InterpolatedStringHandler]
+    public ref struct LogMessage
+    {
+        /// <summary>Longest line, in bytes: a stack buffer, well under the kernel's own limit.</summary>
+        public const int MaxLength = 256;
+
+        /// <summary>Replaces the end of a line that did not fit.</summary>
+        public static ReadOnlySpan<byte> TruncationMark => "[...]"u8;
+
+        private LineBuffer _buffer;
+        private int _length;
+        private bool _truncated;
+
+        public LogMessage(int literalLength, int formattedCount)
+        {
+            _length = 0;
+            _truncated = false;
+        }
+
+        [UnscopedRef] private Span<byte> Buffer => _buffer;
+
+        /// <summary>The finished line, with the truncation mark when text was cut.</summary>
+        [UnscopedRef]
+        public ReadOnlySpan<byte> Text
+        {
+            get
+            {
+                if (!_truncated)
+                    return Buffer.Slice(0, _length);
+                ReadOnlySpan<byte> mark = TruncationMark;
+                int keep = MaxLength - mark.Length;
+                Span<byte> buffer = Buffer;
+                while (keep > 0 && (buffer[keep] & 0xC0) == 0x80)
+                    keep--; // never end on half a UTF-8 sequence
+                mark.CopyTo(buffer.Slice(keep));
+                return buffer.Slice(0, keep + mark.Length);
+            }
+        }
+
+        public bool Truncated => _truncated;
+
+        public void AppendLiteral(string literal)
+        {
+            Utf8Builder text = Builder();
+            text.Append(literal.AsSpan());
+            Advance(text.Length, text.Overflowed);
+        }
+
+        public void AppendFormatted(string value)
+        {
+            Utf8Builder text = Builder();
+            text.Append(value.AsSpan());
+            Advance(text.Length, text.Overflowed);
+        }
+
+        public void AppendFormatted(scoped ReadOnlySpan<byte> utf8)
+        {
+            Utf8Builder text = Builder();
+            text.Append(utf8);
+            Advance(text.Length, text.Overflowed);
+        }
+
+        // .NET's bool has no UTF-8 formatting; it prints as bool.ToString() does.
+        public void AppendFormatted(bool value) => AppendFormatted(value ? "True"u8 : "False"u8);
+
+        public void AppendFormatted(char value)
+        {
+            Utf8Builder text = Builder();
+            text.Append(value);
+            Advance(text.Length, text.Overflowed);
+        }
+
+        public void AppendFormatted<T>(T value) where T : IUtf8SpanFormattable
+        {
+            Utf8Builder text = Builder();
+            text.Append(value);
+            Advance(text.Length, text.Overflowed);
+        }
+
+        public void AppendFormatted<T>(T value, string format) where T : IUtf8SpanFormattable
+        {
+            Utf8Builder text = Builder();
+            text.Append(value, format.AsSpan());
+            Advance(text.Length, text.Overflowed);
+        }
+
+        // Once a line is cut, later holes are dropped: the builder gets no room at all.
+        [UnscopedRef] private Utf8Builder Builder() => new(_truncated ? default : Buffer.Slice(_length));
+
+        private void Advance(int appended, bool overflowed)
+        {
+            _length += appended;
+            _truncated |= overflowed;
+        }
+
+        [InlineArray(MaxLength)]
+        private struct LineBuffer
+        {
+            private byte _first;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Unit;
+
+public class GlueGeneratorTests
+{
+    private static readonly DriverModel PowerOff = new(
+        new ModuleInfo("poweroff", "global::PowerOff.PowerOffModule", "GPL", "KernelSharp", "Powers \"QEMU\" off\n"),
+        [new ModuleParameter("port", "global::PowerOff.PowerOffModule.port", ParameterType.Int, "First port", 0x124),
+         new ModuleParameter("verbose", "global::PowerOff.PowerOffModule.verbose", ParameterType.Bool, "Log more", 0x1A4)],
+        [new FileOperationsType("global::PowerOff.PowerOffDevice", FileOperation.Write)]);
+
+    [Fact]
+    public void C_glue_fills_only_the_implemented_slots_and_pins_the_module()
+    {
+        string c = CGlueGenerator.GenerateC(PowerOff);
+        Assert.Contains("static const struct file_operations poweroff_fops0 = {\n\t.owner = THIS_MODULE,\n\t.write = poweroff_fops0_write,\n};", c);
+        Assert.DoesNotContain(".read =", c);
+        Assert.DoesNotContain(".open =", c);
+        Assert.Contains("static const void *const poweroff_fops_tables[] = {\n\t&poweroff_fops0,\n\tNULL\n};", c);
+    }
+
+    [Fact]
+    public void C_glue_enters_csharp_only_inside_an_fpu_section_through_trampolines()
+    {
+        string c = CGlueGenerator.GenerateC(PowerOff);
+        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
+        {
+            int at = c.IndexOf(call, StringComparison.Ordinal);
+            Assert.True(at > 0, call);
+            int begin = c.LastIndexOf("kernel_fpu_begin();", at, StringComparison.Ordinal);
+            int previousEnd = c.LastIndexOf("kernel_fpu_end();", at, StringComparison.Ordinal);
+            Assert.True(begin > previousEnd, $"{call} is not inside kernel_fpu_begin/end");
+            Assert.True(c.IndexOf("kernel_fpu_end();", at, StringComparison.Ordinal) > at);
+        }
+        // The C# entry points are reached through trampolines only.
+        Assert.DoesNotContain("__cs_", c);
+    }
+
+    [Fact]
+    public void C_glue_declares_parameters_with_kernel_parsing_permissions_and_modinfo()
+    {
+        string c = CGlueGenerator.GenerateC(PowerOff);
+        Assert.Contains("err = param_set_int(text, &typed);", c);
+        Assert.Contains("return param_get_int(buffer, &typed);", c);
+        Assert.Contains("module_param_cb(port, &poweroff_ops_port, NULL, 0444);", c);
+        Assert.Contains("module_param_cb(verbose, &poweroff_ops_verbose, NULL, 0644);", c);
+        Assert.Contains("__MODULE_PARM_TYPE(verbose, \"bool\");", c);
+        Assert.Contains("MODULE_PARM_DESC(port, \"First port\");", c);
+        Assert.Contains("MODULE_LICENSE(\"GPL\");", c);
+        Assert.Contains("MODULE_DESCRIPTION(\"Powers \\\"QEMU\\\" off\\n\");", c);
+    }
+
+    [Fact]
+    public void Trampolines_cover_every_entry_point()
+    {
+        string s = CGlueGenerator.GenerateTrampolines(PowerOff);
+        string[] expected =
+        [
+            "KSHARP_TRAMPOLINE poweroff__enter_init, poweroff__cs_init",
+            "KSHARP_TRAMPOLINE poweroff__enter_exit, poweroff__cs_exit",
+            "KSHARP_TRAMPOLINE poweroff__enter_fops0_write, poweroff__cs_fops0_write",
+            "KSHARP_TRAMPOLINE poweroff__enter_param_set_port, poweroff__cs_param_set_port",
+            "KSHARP_TRAMPOLINE poweroff__enter_param_get_verbose, poweroff__cs_param_get_verbose",
+        ];
+        foreach (string line in expected)
+            Assert.Contains(line, s);
+        Assert.Equal(GlueNames.Entries(PowerOff).Count(), s.Split('\n').Count(l => l.StartsWith("KSHARP_TRAMPOLINE", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void CSharp_glue_exports_the_names_the_trampolines_call()
+    {
+        string cs = CSharpGlueGenerator.Generate(PowerOff);
+        foreach (var (what, _, _) in GlueNames.Entries(PowerOff))
+            Assert.Contains($"EntryPoint = \"poweroff__cs_{what}\"", cs);
+        Assert.Contains("global::KernelSharp.Glue.FileOperationsTable<global::PowerOff.PowerOffDevice>.Set(fileOperationsTables[0]);", cs);
+        Assert.Contains("global::PowerOff.PowerOffModule.verbose = value != 0;", cs);
+        Assert.Contains("global::PowerOff.PowerOffModule.verbose ? 1L : 0L", cs);
+    }
+
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("quote \" and \\ back", "\"quote \\\" and \\\\ back\"")]
+    [InlineData("tab\tnew\n", "\"tab\\tnew\\n\"")]
+    [InlineData("é", "\"\\303\\251\"")]
+    [InlineData("\u0001", "\"\\001\"")]
+    public void C_literals_are_escaped(string text, string literal) => Assert.Equal(literal, CGlueGenerator.Literal(text));
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using KernelSharp;
+
+namespace KernelSharp.Tests.Unit;
+
+// LogMessage.cs, Utf8Builder.cs and Error.cs are compiled into this test assembly from the
+// kernel library's sources (see the csproj), so the formatter under test is the same code.
+public class LogMessageTests
+{
+    private static string Text(ref LogMessage message) => Encoding.UTF8.GetString(message.Text);
+
+    [Fact]
+    public void Formats_literals_and_integer_holes()
+    {
+        int port = 0x10f4, code = 21;
+        LogMessage message = $"ports {port:x}-{port + 3:X} code {code} status {2 * code + 1:D4}";
+        Assert.Equal("ports 10f4-10F7 code 21 status 0043", Text(ref message));
+        Assert.False(message.Truncated);
+    }
+
+    [Fact]
+    public void Formats_negative_values_and_type_widths_like_dotnet()
+    {
+        sbyte small = -1;
+        long big = long.MinValue;
+        LogMessage message = $"{small:x} {big} {(ulong)ulong.MaxValue} {true} {(short)-300}";
+        Assert.Equal($"ff {long.MinValue} {ulong.MaxValue} True -300", Text(ref message));
+    }
+
+    [Fact]
+    public void Formats_errors_by_kernel_name()
+    {
+        LogMessage message = $"failed: {Error.EBUSY}, {Error.ERESTARTSYS}, {Error.FromErrno(-99)}";
+        Assert.Equal("failed: EBUSY (-16), ERESTARTSYS (-512), error -99", Text(ref message));
+    }
+
+    [Fact]
+    public void Encodes_utf16_literals_and_utf8_spans_as_utf8()
+    {
+        LogMessage message = $"grüße {"€"u8.ToArray().AsSpan()} 😀";
+        Assert.Equal("grüße € 😀", Text(ref message));
+    }
+
+    [Fact]
+    public void Cuts_long_lines_and_marks_the_cut()
+    {
+        string filler = new('a', 300);
+        LogMessage message = $"{filler}{42}";
+        string text = Text(ref message);
+        Assert.True(message.Truncated);
+        Assert.Equal(LogMessage.MaxLength, Encoding.UTF8.GetByteCount(text));
+        Assert.EndsWith("[...]", text);
+        Assert.StartsWith(new string('a', 200), text);
+        Assert.DoesNotContain("42", text);
+    }
+
+    [Fact]
+    public void Never_ends_a_cut_line_in_the_middle_of_a_character()
+    {
+        string wide = string.Concat(Enumerable.Repeat("€", 200)); // 3 bytes each
+        LogMessage message = $"{wide}";
+        byte[] bytes = message.Text.ToArray();
+        Assert.True(message.Truncated);
+        Assert.Equal(wide[..((LogMessage.MaxLength - 5) / 3)] + "[...]", new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+    }
+
+    [Fact]
+    public void A_line_that_fits_exactly_is_not_marked()
+    {
+        string exact = new('x', LogMessage.MaxLength);
+        LogMessage message = $"{exact}";
+        Assert.False(message.Truncated);
+        Assert.Equal(exact, Text(ref message));
+    }
+}

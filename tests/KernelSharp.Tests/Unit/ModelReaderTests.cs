@@ -1,0 +1,80 @@
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Unit;
+
+public class ModelReaderTests
+{
+    [Fact]
+    public void Reads_module_metadata_parameters_and_implemented_file_operations()
+    {
+        DriverModel model = Drivers.Model(Drivers.Module("""
+                [ModuleParameter("First port", Permissions = ParameterPermissions.ReadAllWriteOwner)] public static int port = 0x10f4;
+                [ModuleParameter("Verbose", Name = "verbose")] internal static bool s_verbose;
+            """, """[KernelModule("snippet", Author = "A. Hacker", Description = "Says \"hi\"", License = "Dual MIT/GPL")]""") + """
+            public sealed class Device : IFileOperations
+            {
+                public static Result<nint> Write(File file, UserReader source, ref long position) => (nint)source.Length;
+                public static void Release(File file) { }
+            }
+            """);
+
+        Assert.Equal(new ModuleInfo("snippet", "global::SnippetModule", "Dual MIT/GPL", "A. Hacker", "Says \"hi\""), model.Module);
+        Assert.Equal(
+            [new ModuleParameter("port", "global::SnippetModule.port", ParameterType.Int, "First port", 0x1A4),
+             new ModuleParameter("verbose", "global::SnippetModule.s_verbose", ParameterType.Bool, "Verbose", 0x124)],
+            model.Parameters);
+        var device = Assert.Single(model.FileOperations);
+        Assert.Equal("global::Device", device.TypeName);
+        Assert.Equal(FileOperation.Write | FileOperation.Release, device.Implemented);
+    }
+
+    [Theory]
+    [InlineData("", "[KernelModule(\"Bad-Name\")]", "module name \"Bad-Name\" must be")]
+    [InlineData("", "[KernelModule(\"ok\", License = \"Proprietary\")]", "license \"Proprietary\" is not GPL-compatible")]
+    [InlineData("", "", "the module class needs [KernelModule(\"name\")]")]
+    [InlineData("[ModuleParameter(\"x\")] public static string name = null;", "[KernelModule(\"ok\")]", "module parameter type string is not supported")]
+    [InlineData("[ModuleParameter(\"x\")] private static int hidden;", "[KernelModule(\"ok\")]", "must be internal or public")]
+    [InlineData("[ModuleParameter(\"x\")] public static readonly int fixedValue = 1;", "[KernelModule(\"ok\")]", "cannot be readonly or const")]
+    [InlineData("[ModuleParameter(\"x\")] public int instance;", "[KernelModule(\"ok\")]", "goes on a static field")]
+    [InlineData("[ModuleParameter(\"x\", Permissions = (ParameterPermissions)0x1B6)] public static int open;", "[KernelModule(\"ok\")]", "refused by the kernel")]
+    public void Rejects_declarations_the_kernel_or_the_toolkit_cannot_take(string member, string attribute, string message)
+    {
+        var error = Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Module(member, attribute)));
+        Assert.Contains(message, error.Message);
+        if (attribute.Length > 0 && member.Length == 0)
+            Assert.Contains("Snippet.cs(", error.Message); // points at the declaration
+    }
+
+    [Fact]
+    public void Requires_exactly_one_module_class()
+    {
+        Assert.Contains("no module class", Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Usings + "class Nothing { }")).Message);
+        string two = Drivers.Module() + "[KernelModule(\"other\")] public sealed class Other : IKernelModule { public static Result Init() => Result.Ok; public static void Exit() { } }";
+        Assert.Contains("more than one module class", Assert.Throws<BuildError>(() => Drivers.Model(two)).Message);
+    }
+
+    [Fact]
+    public void Reports_csharp_errors_with_file_and_line()
+    {
+        var error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("public static int Broken() => undefinedName;")));
+        Assert.StartsWith("C# compilation failed: 1 error(s)", error.Message);
+        Assert.Matches(@"Snippet\.cs\(7,\d+\): error CS0103: The name 'undefinedName' does not exist", error.Details);
+    }
+
+    [Fact]
+    public void Generated_entry_points_compile_with_the_driver()
+    {
+        var compiled = Drivers.Compile(Drivers.Module("[ModuleParameter(\"n\")] public static ulong count = 3;") + """
+            public sealed class Device : IFileOperations
+            {
+                public static Result Open(File file) => Result.Ok;
+                public static Result<nint> Read(File file, UserWriter destination, ref long position) => 0;
+            }
+            """);
+        Assert.NotEmpty(compiled.Assembly);
+        Assert.Contains("EntryPoint = \"snippet__cs_fops0_open\"", compiled.Glue);
+        Assert.Contains("EntryPoint = \"snippet__cs_fops0_read\"", compiled.Glue);
+        Assert.DoesNotContain("fops0_write", compiled.Glue);
+        Assert.Contains("global::SnippetModule.count = unchecked((ulong)value)", compiled.Glue);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Unit;
+
+// The raw layer (src/Kernel/Interop/Native.cs) and the C shims (src/Native) must agree.
+public class ShimTests
+{
+    private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
+
+    [Fact]
+    public void Every_raw_import_is_defined_by_exactly_one_shim()
+    {
+        string raw = File.ReadAllText(Path.Combine(Root, "src", "Kernel", "Interop", "Native.cs"));
+        var imports = Regex.Matches(raw, "RuntimeImport\\(Shim, \"(?<name>\\w+)\"\\)").Select(m => m.Groups["name"].Value).ToList();
+        Assert.NotEmpty(imports);
+        var shims = Drivers.Toolchain.Value.ShimDefinitions();
+        foreach (string name in imports)
+        {
+            var definers = shims.Where(s => s.Value.Contains(name)).Select(s => s.Key).ToList();
+            Assert.True(definers.Count == 1, $"{name} is defined by {definers.Count} shim files: {string.Join(", ", definers)}");
+            // The raw layer keeps the C name: the C# method is called exactly like the symbol.
+            Assert.Matches($"extern [^;]+ {name}\\(", raw);
+        }
+    }
+
+    [Fact]
+    public void Runtime_stubs_define_what_every_compiled_object_needs()
+    {
+        var runtime = Drivers.Toolchain.Value.ShimDefinitions()["ksharp_runtime.c"];
+        foreach (string name in new[] { "RhpReversePInvoke", "RhpReversePInvokeReturn", "RhpFallbackFailFast", "__security_cookie", "ksharp_panic" })
+            Assert.Contains(name, runtime);
+    }
+
+    [Fact]
+    public void Finds_global_definitions_in_kernel_style_c()
+    {
+        var names = Toolchain.DefinedFunctions("""
+            #include <linux/io.h>
+            static int hidden(void) { return 0; }
+            unsigned long cookie = 1;
+            int flag;
+            struct resource *ksharp_request(u64 start,
+                                            u64 count)
+            {
+            	return call_something(start);
+            }
+            void __noreturn ksharp_stop(const char *message)
+            """);
+        Assert.Equal(new HashSet<string> { "cookie", "flag", "ksharp_request", "ksharp_stop" }, names);
+    }
+}
