@@ -80,7 +80,11 @@ public sealed class PowerOffDevice : IFileOperations
         if (text[^1] == (byte)'\n')
             text = text[..^1];
 
-        // Digits only: no sign, no spaces, no hex.
+        // Digits only: no sign, no spaces, no hex. The explicit check also refuses trailing
+        // NUL bytes, which .NET's parser skips even with NumberStyles.None.
+        foreach (byte c in text)
+            if (c < (byte)'0' || c > (byte)'9')
+                return Error.EINVAL;
         if (!byte.TryParse(text, NumberStyles.None, null, out byte status))
             return Error.EINVAL;
 

@@ -11,5 +11,7 @@
 #include <linux/compiler.h>
 
 void __noreturn ksharp_panic(const char *message, size_t length);
+int ksharp_runtime_init(void);
+void ksharp_runtime_exit(void);
 
 #endif

@@ -9,6 +9,9 @@
 #include <linux/printk.h>
 #include <linux/random.h>
 #include <linux/module.h>
+#include <linux/kdebug.h>
+#include <linux/notifier.h>
+#include <asm/traps.h>
 #include "ksharp.h"
 
 /* Read by the stack-protector prologue/epilogue of compiled C#. */
@@ -33,4 +36,43 @@ void __noreturn RhpFallbackFailFast(void)
 	static const char message[] = "fail-fast requested by compiled code";
 
 	ksharp_panic(message, sizeof(message) - 1);
+}
+
+/*
+ * Some failures .NET reports as exceptions are CPU traps in compiled code: RyuJIT emits no
+ * zero check before idiv (the divide error is the check), and a null reference is a page
+ * fault. When an oops comes from this module, name the failure the way .NET would before
+ * the kernel prints its report.
+ */
+static int ksharp_die(struct notifier_block *block, unsigned long event, void *data)
+{
+	struct die_args *args = data;
+
+	if (event != DIE_OOPS || !args->regs || !within_module(instruction_pointer(args->regs), THIS_MODULE))
+		return NOTIFY_DONE;
+	switch (args->trapnr) {
+	case X86_TRAP_DE:
+		pr_emerg("%s: C# failure: DivideByZeroException: attempted to divide by zero\n", THIS_MODULE->name);
+		break;
+	case X86_TRAP_PF:
+	case X86_TRAP_GP:
+		pr_emerg("%s: C# failure: NullReferenceException or invalid memory access\n", THIS_MODULE->name);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ksharp_die_notifier = {
+	.notifier_call = ksharp_die,
+};
+
+/* Called by the generated module_init before any C#, and by module_exit after. */
+int ksharp_runtime_init(void)
+{
+	return register_die_notifier(&ksharp_die_notifier);
+}
+
+void ksharp_runtime_exit(void)
+{
+	unregister_die_notifier(&ksharp_die_notifier);
 }

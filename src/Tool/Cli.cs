@@ -16,6 +16,9 @@ public static class Cli
               Build the module, boot QEMU with it in a busybox initramfs (at /<module>.ko), run the
               script there (default: insmod, show dmesg, rmmod), stream the console, and exit
               with the guest's status.
+          ksharp demo
+              Build samples/PowerOff, boot it, show its /proc/ioports line, and power QEMU off
+              with status 43 by writing 21 to /dev/poweroff.
           ksharp help
         Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
         /usr/src/linux-headers-VERSION installed (6.1 preferred).
@@ -29,9 +32,8 @@ public static class Cli
             return parsed.Command switch
             {
                 "build" => Build(parsed),
-#if HAS_HARNESS
                 "run" => await RunCommand.RunAsync(parsed),
-#endif
+                "demo" => await RunCommand.DemoAsync(),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageError($"unknown command '{parsed.Command}'"),
             };
@@ -81,13 +83,8 @@ public static class Cli
 
     internal static KernelHeaders DefaultHeaders()
     {
-#if HAS_HARNESS
-        var kernel = Harness.KernelImages.Default
-            ?? throw new BuildError(Harness.KernelImages.NoneFoundMessage);
-        return KernelHeaders.Open(kernel.HeadersDirectory);
-#else
-        throw new BuildError("x");
-#endif
+        var kernel = Harness.KernelImages.OnHost().Default ?? throw new BuildError(Harness.KernelImages.InstallHint);
+        return KernelHeaders.Open(kernel.HeadersPath);
     }
 
     internal static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "    " + line));

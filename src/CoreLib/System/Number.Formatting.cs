@@ -129,18 +129,5 @@ namespace System
             bytesWritten = length;
             return true;
         }
-
-        /// <summary>Writes "True" or "False", the text of .NET's bool.ToString().</summary>
-        internal static bool TryFormatBoolean(bool value, Span<byte> destination, out int bytesWritten)
-        {
-            ReadOnlySpan<byte> text = value ? "True"u8 : "False"u8;
-            if (text.TryCopyTo(destination))
-            {
-                bytesWritten = text.Length;
-                return true;
-            }
-            bytesWritten = 0;
-            return false;
-        }
     }
 }

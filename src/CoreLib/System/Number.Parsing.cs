@@ -39,8 +39,8 @@ namespace System
                 result = 0;
                 return false;
             }
-            int unused = 64 - bits;
-            result = unchecked((long)((negative ? 0 - magnitude : magnitude) << unused) >> unused);
+            int spare = 64 - bits;
+            result = unchecked((long)((negative ? 0 - magnitude : magnitude) << spare) >> spare);
             return true;
         }
 

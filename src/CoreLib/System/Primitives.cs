@@ -7,26 +7,23 @@ using Internal.Runtime.CompilerHelpers;
 
 namespace System
 {
-    public struct Boolean : IUtf8SpanFormattable
+    // .NET's bool has no UTF-8 formatting; KernelSharp.LogMessage prints it as "True"/"False".
+    public struct Boolean : IEquatable<bool>
     {
         private bool m_value;
-        public override string ToString() => null;
-
-        /// <summary>Writes "True" or "False".</summary>
-        public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten) => Number.TryFormatBoolean(m_value, utf8Destination, out bytesWritten);
-
-        bool IUtf8SpanFormattable.TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider provider) =>
-            Number.TryFormatBoolean(m_value, utf8Destination, out bytesWritten);
+        public bool Equals(bool other) => m_value == other;
     }
 
-    public struct Char
+    public struct Char : IEquatable<char>
     {
         private char m_value;
+        public bool Equals(char other) => m_value == other;
     }
 
-    public struct SByte : IUtf8SpanFormattable
+    public struct SByte : IUtf8SpanFormattable, IEquatable<sbyte>
     {
         private sbyte m_value;
+        public bool Equals(sbyte other) => m_value == other;
         public const sbyte MinValue = -128;
         public const sbyte MaxValue = 127;
 
@@ -44,9 +41,10 @@ namespace System
         }
     }
 
-    public struct Byte : IUtf8SpanFormattable
+    public struct Byte : IUtf8SpanFormattable, IEquatable<byte>
     {
         private byte m_value;
+        public bool Equals(byte other) => m_value == other;
         public const byte MinValue = 0;
         public const byte MaxValue = 255;
 
@@ -64,9 +62,10 @@ namespace System
         }
     }
 
-    public struct Int16 : IUtf8SpanFormattable
+    public struct Int16 : IUtf8SpanFormattable, IEquatable<short>
     {
         private short m_value;
+        public bool Equals(short other) => m_value == other;
         public const short MinValue = -32768;
         public const short MaxValue = 32767;
 
@@ -84,9 +83,10 @@ namespace System
         }
     }
 
-    public struct UInt16 : IUtf8SpanFormattable
+    public struct UInt16 : IUtf8SpanFormattable, IEquatable<ushort>
     {
         private ushort m_value;
+        public bool Equals(ushort other) => m_value == other;
         public const ushort MinValue = 0;
         public const ushort MaxValue = 65535;
 
@@ -104,9 +104,10 @@ namespace System
         }
     }
 
-    public struct Int32 : IUtf8SpanFormattable
+    public struct Int32 : IUtf8SpanFormattable, IEquatable<int>
     {
         private int m_value;
+        public bool Equals(int other) => m_value == other;
         public const int MinValue = -2147483648;
         public const int MaxValue = 2147483647;
 
@@ -124,9 +125,10 @@ namespace System
         }
     }
 
-    public struct UInt32 : IUtf8SpanFormattable
+    public struct UInt32 : IUtf8SpanFormattable, IEquatable<uint>
     {
         private uint m_value;
+        public bool Equals(uint other) => m_value == other;
         public const uint MinValue = 0;
         public const uint MaxValue = 4294967295;
 
@@ -144,9 +146,10 @@ namespace System
         }
     }
 
-    public struct Int64 : IUtf8SpanFormattable
+    public struct Int64 : IUtf8SpanFormattable, IEquatable<long>
     {
         private long m_value;
+        public bool Equals(long other) => m_value == other;
         public const long MinValue = -9223372036854775808;
         public const long MaxValue = 9223372036854775807;
 
@@ -164,9 +167,10 @@ namespace System
         }
     }
 
-    public struct UInt64 : IUtf8SpanFormattable
+    public struct UInt64 : IUtf8SpanFormattable, IEquatable<ulong>
     {
         private ulong m_value;
+        public bool Equals(ulong other) => m_value == other;
         public const ulong MinValue = 0;
         public const ulong MaxValue = 18446744073709551615;
 

@@ -28,6 +28,7 @@ public static class CGlueGenerator
             #include <linux/moduleparam.h>
             #include <linux/fs.h>
             #include <asm/fpu/api.h>
+            #include "ksharp.h"
 
             /* Trampolines to the C# entry points ({{m}}_entry.S). */
 
@@ -50,11 +51,15 @@ public static class CGlueGenerator
 
             static int __init {{m}}_init(void)
             {
-            	int ret;
+            	int ret = ksharp_runtime_init();
 
+            	if (ret)
+            		return ret;
             	kernel_fpu_begin();
             	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables);
             	kernel_fpu_end();
+            	if (ret)
+            		ksharp_runtime_exit();
             	return ret;
             }
 
@@ -63,6 +68,7 @@ public static class CGlueGenerator
             	kernel_fpu_begin();
             	{{names.Trampoline(GlueNames.Exit)}}();
             	kernel_fpu_end();
+            	ksharp_runtime_exit();
             }
 
             module_init({{m}}_init);

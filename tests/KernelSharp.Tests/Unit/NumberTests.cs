@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using Xunit;
 
 namespace KernelSharp.Tests.Unit;
 
@@ -255,23 +254,6 @@ public class NumberTests
         Assert.Equal(('D', 999999999), (fmt, digits));
         Assert.True(Number.TryParseIntegerFormat("x00000000000007", out fmt, out digits));
         Assert.Equal(('x', 7), (fmt, digits));
-    }
-
-    [Fact]
-    public void Boolean_matches_dotnet()
-    {
-        foreach (bool value in new[] { true, false })
-        {
-            string expected = value.ToString();
-            var buffer = new byte[8];
-            Assert.True(Number.TryFormatBoolean(value, buffer, out int written));
-            Assert.Equal(expected, Encoding.UTF8.GetString(buffer, 0, written));
-            Assert.True(Number.TryFormatBoolean(value, new byte[expected.Length], out written));
-            Assert.Equal(expected.Length, written);
-            Assert.False(Number.TryFormatBoolean(value, new byte[expected.Length - 1], out written));
-            Assert.Equal(0, written);
-            Assert.False(value.TryFormat(new char[expected.Length - 1], out _));
-        }
     }
 
     private static string Escape(string s) => s.Replace("\0", "\\0").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t");

@@ -1,0 +1,373 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace KernelSharp.Harness;
+
+/// <summary>
+/// Boots a kernel in QEMU with a busybox initramfs, runs a shell script in the guest and reports what happened.
+/// </summary>
+/// <remarks>
+/// <para>Each run gets its own temporary directory for the initramfs, deleted afterwards, so runs can go in
+/// parallel. The guest's <c>/init</c> is written by the harness: it installs the busybox applets, mounts
+/// <c>/proc</c>, <c>/sys</c> and <c>/dev</c>, runs the script as <c>sh /guest.sh</c>, prints
+/// <c><see cref="StatusMarker"/>N</c> with the script's exit status N and powers the guest off.</para>
+/// <para>QEMU runs with TCG by default (KVM is not available everywhere), no network card, no display and the
+/// serial console on its standard output. The guest also has an isa-debug-exit device at port 0x10f4 so code in
+/// the guest (a module, or <c>dd</c> to <c>/dev/port</c>) can end QEMU with a chosen exit code.</para>
+/// </remarks>
+public static partial class GuestRunner
+{
+    /// <summary>The start of the line <c>/init</c> prints after the script, followed by its exit status.</summary>
+    public const string StatusMarker = "ksharp-guest: script exited with status ";
+
+    /// <summary>The isa-debug-exit I/O port. Writing V to it ends QEMU with exit code <c>(V &lt;&lt; 1) | 1</c>.</summary>
+    public const int DebugExitPort = 0x10f4;
+
+    /// <summary>The kernel command line before <see cref="GuestOptions.ExtraKernelArguments"/>. <c>panic=-1</c>
+    /// reboots at once on a panic, which <c>-no-reboot</c> turns into QEMU exiting, so a panic never hangs a run
+    /// until its timeout.</summary>
+    public const string BaseKernelArguments = "console=ttyS0 quiet panic=-1";
+
+    private const string QemuDebianPackage = "qemu-system-x86";
+    private static readonly string[] ReservedGuestPaths = ["/init", "/guest.sh", "/bin/busybox"];
+
+    [GeneratedRegex(StatusMarker + @"(\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex StatusPattern();
+
+    /// <summary>
+    /// Boots <see cref="GuestOptions.KernelImagePath"/>, runs <see cref="GuestOptions.Script"/> and waits until QEMU
+    /// exits or <see cref="GuestOptions.Timeout"/> passes.
+    /// </summary>
+    /// <param name="options">What to boot and run.</param>
+    /// <param name="cancellationToken">Kills QEMU and throws <see cref="OperationCanceledException"/> when
+    /// cancelled. A timeout is not a cancellation: it returns a result with <see cref="GuestResult.TimedOut"/>.</param>
+    /// <returns>QEMU's exit code, the script's exit status and the console output.</returns>
+    /// <exception cref="HarnessException">QEMU, busybox, the kernel image or a guest file is missing or unusable;
+    /// the message says what to install or fix.</exception>
+    /// <exception cref="ArgumentException">The options are inconsistent, for example a guest file at a path the
+    /// harness owns, or a timeout that is not positive.</exception>
+    public static async Task<GuestResult> RunAsync(GuestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        var qemu = FindQemu(options.QemuExecutable);
+        CheckKernelImage(options.KernelImagePath);
+        CheckBusybox(options.BusyboxPath);
+        foreach (var file in options.Files)
+        {
+            if (!File.Exists(file.HostPath))
+                throw new HarnessException($"The file '{file.HostPath}' to be copied into the guest as '{file.GuestPath}' does not exist.");
+        }
+
+        var notes = new List<string>();
+        var kernel = options.KernelImagePath;
+        var direct = false;
+        if (options.DirectKernelBoot)
+        {
+            var uncompressed = await UncompressedKernel.GetAsync(options.KernelImagePath, options.KernelCacheDirectory, cancellationToken)
+                .ConfigureAwait(false);
+            if (uncompressed.VmlinuxPath is { } vmlinux)
+            {
+                kernel = vmlinux;
+                direct = true;
+            }
+            else
+            {
+                notes.Add($"Booted the kernel image as given instead of directly, which takes some 6 s longer under TCG, because {uncompressed.UnavailableReason}.");
+            }
+        }
+
+        var workDirectory = Directory.CreateTempSubdirectory("ksharp-guest-");
+        try
+        {
+            var initramfs = Path.Combine(workDirectory.FullName, "initramfs.cpio");
+            // Uncompressed: the guest would otherwise gunzip it in emulated code, some 0.1 to 0.5 s per boot, to
+            // save copying about 1 MB more into guest memory, which QEMU does at host speed.
+            BuildInitramfs(options).WriteToFile(initramfs, InitramfsCompression.None);
+            var arguments = BuildQemuArguments(options, kernel, initramfs);
+            return await RunQemuAsync(qemu, arguments, options, direct, notes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                workDirectory.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Leaving a temporary file behind must not hide the run's outcome.
+            }
+        }
+    }
+
+    /// <summary>Finds the QEMU executable: a path, or a name looked up in PATH.</summary>
+    /// <exception cref="HarnessException">It is not installed; the message names the Debian package.</exception>
+    public static string FindQemu(string executable = "qemu-system-x86_64")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(executable);
+        return HostTools.FindExecutable(executable)
+            ?? throw new HarnessException(
+                $"{executable} was not found{(executable.Contains('/') ? "" : " in PATH")}. " +
+                $"On Debian install it with: apt-get install {QemuDebianPackage}");
+    }
+
+    /// <summary>The guest's <c>/init</c> for the given options.</summary>
+    public static string BuildInitScript(GuestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var script = new StringBuilder();
+        script.Append("#!/bin/busybox sh\n");
+        script.Append("# Written by KernelSharp.Harness: prepares the guest, runs /guest.sh, reports its status, powers off.\n");
+        script.Append("/bin/busybox --install -s /bin\n");
+        script.Append("export PATH=/bin:/sbin:/usr/bin:/usr/sbin\n");
+        script.Append("mount -t proc proc /proc\n");
+        script.Append("mount -t sysfs sysfs /sys\n");
+        script.Append("mount -t devtmpfs devtmpfs /dev\n");
+        if (options.ConsoleLogLevel is { } level)
+            script.Append(CultureInfo.InvariantCulture, $"echo {level} > /proc/sys/kernel/printk\n");
+        script.Append("cd /\n");
+        script.Append("sh /guest.sh </dev/null\n");
+        script.Append(CultureInfo.InvariantCulture, $"echo \"{StatusMarker}$?\"\n");
+        // If poweroff failed, init would exit and the kernel would panic, which with panic=-1 also ends QEMU.
+        script.Append("poweroff -f\n");
+        return script.ToString();
+    }
+
+    private static void Validate(GuestOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(options.KernelImagePath, nameof(options.KernelImagePath));
+        ArgumentNullException.ThrowIfNull(options.Script, nameof(options.Script));
+        ArgumentNullException.ThrowIfNull(options.Files, nameof(options.Files));
+        ArgumentNullException.ThrowIfNull(options.ExtraQemuArguments, nameof(options.ExtraQemuArguments));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, nameof(options.Timeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MemoryMiB, 64, nameof(options.MemoryMiB));
+        if (options.ConsoleLogLevel is < 0 or > 15)
+            throw new ArgumentOutOfRangeException(nameof(options.ConsoleLogLevel), options.ConsoleLogLevel, "Kernel log levels go from 0 to 15.");
+        foreach (var file in options.Files)
+        {
+            var normalized = "/" + file.GuestPath.Trim('/');
+            if (ReservedGuestPaths.Contains(normalized, StringComparer.Ordinal))
+                throw new ArgumentException($"'{file.GuestPath}' is written by the harness and cannot be one of GuestOptions.Files.", nameof(options));
+        }
+    }
+
+    private static void CheckKernelImage(string path)
+    {
+        if (!File.Exists(path))
+            throw new HarnessException($"The kernel image '{path}' does not exist. {KernelImages.InstallHint}");
+        try
+        {
+            using var _ = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // Some distributions install kernel images readable by root only; QEMU would fail with a vaguer message.
+            throw new HarnessException($"The kernel image '{path}' is not readable by this user; run as root or make it readable ({e.Message}).", e);
+        }
+    }
+
+    private static void CheckBusybox(string path)
+    {
+        const string hint = "On Debian install a statically linked one with: apt-get install busybox-static";
+        if (!File.Exists(path))
+            throw new HarnessException($"busybox was not found at '{path}'. {hint}");
+        bool? dynamic;
+        try
+        {
+            dynamic = Elf.IsDynamicallyLinked(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessException($"Cannot read '{path}': {e.Message}", e);
+        }
+        // A dynamically linked busybox would make the guest panic at once: the initramfs has no C library.
+        if (dynamic == true)
+            throw new HarnessException($"'{path}' is dynamically linked and cannot run in the guest, which has no C library. {hint}");
+    }
+
+    private static InitramfsBuilder BuildInitramfs(GuestOptions options)
+    {
+        var builder = new InitramfsBuilder();
+        foreach (var directory in new[] { "/bin", "/sbin", "/proc", "/sys", "/dev", "/tmp", "/root" })
+            builder.AddDirectory(directory);
+        // The kernel opens /dev/console for init's standard streams before /init could mount devtmpfs; Debian's
+        // kernels carry the node in their built-in initramfs, but not every kernel does.
+        builder.AddCharacterDevice("/dev/console", 5, 1);
+        builder.AddHostFile("/bin/busybox", options.BusyboxPath, UnixModes.Executable);
+        builder.AddTextFile("/init", BuildInitScript(options), UnixModes.Executable);
+        builder.AddTextFile("/guest.sh", options.Script.ReplaceLineEndings("\n"), UnixModes.Executable);
+        foreach (var file in options.Files)
+        {
+            try
+            {
+                builder.AddHostFile(file.GuestPath, file.HostPath, file.Mode);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new ArgumentException($"Cannot add '{file.HostPath}' to the guest as '{file.GuestPath}': {e.Message}", nameof(options), e);
+            }
+        }
+        return builder;
+    }
+
+    private static List<string> BuildQemuArguments(GuestOptions options, string kernel, string initramfs)
+    {
+        var commandLine = string.IsNullOrWhiteSpace(options.ExtraKernelArguments)
+            ? BaseKernelArguments
+            : BaseKernelArguments + " " + options.ExtraKernelArguments.Trim();
+        List<string> arguments =
+        [
+            "-accel", options.Accelerator,
+            "-cpu", "max",
+            "-m", options.MemoryMiB.ToString(CultureInfo.InvariantCulture),
+            // No default devices: no network card (whose iPXE option ROM slows the firmware down), no VGA, floppy,
+            // CD-ROM or parallel port. The serial console is added back below.
+            "-nodefaults",
+            "-no-reboot",
+            "-display", "none",
+            // The console on QEMU's standard streams, without the monitor multiplexed in (-nographic would add it),
+            // so nothing the guest prints can be taken for a monitor command.
+            "-serial", "stdio",
+            "-monitor", "none",
+            "-kernel", kernel,
+            "-initrd", initramfs,
+            "-append", commandLine,
+            "-device", $"isa-debug-exit,iobase=0x{DebugExitPort:x},iosize=0x04",
+        ];
+        arguments.AddRange(options.ExtraQemuArguments);
+        return arguments;
+    }
+
+    private static async Task<GuestResult> RunQemuAsync(
+        string qemu, List<string> arguments, GuestOptions options, bool direct, List<string> notes, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(qemu)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            startInfo.ArgumentList.Add(argument);
+
+        using var process = new Process { StartInfo = startInfo };
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new HarnessException($"Could not start {qemu}: {e.Message}", e);
+        }
+        // QEMU reads console input from its standard input. Closing it at once gives QEMU an end of file instead of
+        // the caller's terminal (which QEMU would switch to raw mode) or a CI job's missing stdin.
+        process.StandardInput.Close();
+
+        var console = new ConsoleReader(options.OnConsoleLine);
+        var readConsole = console.ReadAsync(process.StandardOutput.BaseStream);
+        var readErrors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(options.Timeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timedOut = false;
+        try
+        {
+            var exited = process.WaitForExitAsync(stop.Token);
+            // The console reader finishing first means the callback threw (or QEMU closed its output and is exiting).
+            if (await Task.WhenAny(exited, readConsole).ConfigureAwait(false) == readConsole)
+                await readConsole.ConfigureAwait(false);
+            await exited.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            timedOut = true;
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited between the check and the kill.
+                }
+            }
+            // Killed or not, QEMU is gone (or going) now; wait so its pipes are closed and the readers finish.
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            stopwatch.Stop();
+        }
+
+        await readConsole.ConfigureAwait(false);
+        var errors = (await readErrors.ConfigureAwait(false)).Trim();
+        if (timedOut)
+            notes.Add($"QEMU was killed after the {options.Timeout.TotalSeconds:0.#} s timeout.");
+
+        return new GuestResult
+        {
+            QemuExitCode = process.ExitCode,
+            ScriptExitStatus = timedOut ? null : console.ScriptExitStatus,
+            Console = console.Text,
+            QemuStandardError = errors,
+            TimedOut = timedOut,
+            Elapsed = stopwatch.Elapsed,
+            DirectKernelBoot = direct,
+            QemuArguments = arguments,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>Splits QEMU's output into clean lines, streams them to the callback and watches for the status line.</summary>
+    private sealed class ConsoleReader(Action<string>? onLine)
+    {
+        private readonly StringBuilder text = new();
+        private readonly StringBuilder line = new();
+        private readonly Decoder decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
+
+        public int? ScriptExitStatus { get; private set; }
+
+        public string Text => text.ToString();
+
+        public async Task ReadAsync(Stream output)
+        {
+            // Read raw bytes rather than lines: a reader that also split on CR would cut lines such as SeaBIOS's
+            // "Booting from ROM..\r" in odd places, and lines must reach the callback as soon as they are complete.
+            var bytes = new byte[4096];
+            var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
+            while (true)
+            {
+                var read = await output.ReadAsync(bytes).ConfigureAwait(false);
+                var count = decoder.GetChars(bytes, 0, read, chars, 0, flush: read == 0);
+                for (var i = 0; i < count; i++)
+                {
+                    if (chars[i] == '\n')
+                        EndLine();
+                    else
+                        line.Append(chars[i]);
+                }
+                if (read == 0)
+                    break;
+            }
+            if (line.Length > 0)
+                EndLine();
+        }
+
+        private void EndLine()
+        {
+            var clean = ConsoleText.StripControlSequences(line.ToString());
+            line.Clear();
+            text.Append(clean).Append('\n');
+            var match = StatusPattern().Match(clean);
+            if (match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+                ScriptExitStatus = status;
+            onLine?.Invoke(clean);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using KernelSharp.Harness;
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tool;
+
+/// <summary>'ksharp run' and 'ksharp demo': build a module, boot it in QEMU, report the guest's status.</summary>
+public static class RunCommand
+{
+    /// <summary>What the guest does when no --script is given: load, show, unload.</summary>
+    public static string DefaultScript(string module) => $"""
+        insmod /{module}.ko || exit $?
+        echo "ksharp-run: loaded {module}"
+        dmesg | tail -n 20
+        rmmod {module} || exit $?
+        echo "ksharp-run: unloaded {module}"
+        dmesg | tail -n 5
+        """;
+
+    public static async Task<int> RunAsync(Arguments parsed)
+    {
+        KernelImage kernel = ChooseKernel(parsed);
+        BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
+        string module = built.Model.Module.Name;
+        string script = parsed.Option("--script") is { } path
+            ? File.Exists(path) ? File.ReadAllText(path) : throw new BuildError($"guest script not found: {path}")
+            : DefaultScript(module);
+        TimeSpan timeout = TimeSpan.FromSeconds(parsed.Option("--timeout") is { } seconds
+            ? double.TryParse(seconds, out double value) && value > 0 ? value : throw new UsageError($"--timeout takes a number of seconds, not '{seconds}'")
+            : 120);
+
+        GuestResult result = await Boot(kernel, built, script, timeout);
+        return Report(result);
+    }
+
+    /// <summary>Boots QEMU with the module at /MODULE.ko and streams the console.</summary>
+    public static async Task<GuestResult> Boot(KernelImage kernel, BuildOutput built, string script, TimeSpan timeout)
+    {
+        Console.WriteLine($"ksharp: booting {Path.GetFileName(kernel.ImagePath)} in QEMU (TCG) with /{built.Model.Module.Name}.ko; console follows");
+        try
+        {
+            return await GuestRunner.RunAsync(new GuestOptions
+            {
+                KernelImagePath = kernel.ImagePath,
+                Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath)],
+                Script = script,
+                Timeout = timeout,
+                OnConsoleLine = line => Console.WriteLine($"  | {line}"),
+            });
+        }
+        catch (HarnessException e)
+        {
+            throw new BuildError(e.Message);
+        }
+    }
+
+    /// <summary>Prints how the guest ended; returns the guest's status as ksharp's exit code.</summary>
+    public static int Report(GuestResult result)
+    {
+        if (result.TimedOut)
+        {
+            Console.WriteLine($"ksharp: the guest did not finish within {result.Elapsed.TotalSeconds:0} s; QEMU was stopped");
+            return 124;
+        }
+        if (result.ScriptExitStatus is { } status)
+        {
+            Console.WriteLine($"ksharp: guest script exited with status {status} ({result.Elapsed.TotalSeconds:0.0} s)");
+            return status;
+        }
+        if (result.DebugExitValue is { } value)
+            Console.WriteLine($"ksharp: QEMU exited with status {result.QemuExitCode}: the guest wrote {value} to isa-debug-exit ({result.Elapsed.TotalSeconds:0.0} s)");
+        else
+            Console.WriteLine($"ksharp: QEMU exited with status {result.QemuExitCode} before the script finished ({result.Elapsed.TotalSeconds:0.0} s)");
+        return result.QemuExitCode;
+    }
+
+    private static KernelImage ChooseKernel(Arguments parsed)
+    {
+        var images = KernelImages.OnHost();
+        if (parsed.Option("--kernel") is { } image)
+        {
+            return images.FindByImagePath(image)
+                ?? throw new BuildError($"no kernel headers match {image}: ksharp needs /usr/src/linux-headers-VERSION for the same VERSION (Debian: linux-headers-VERSION)");
+        }
+        return images.Default ?? throw new BuildError(KernelImages.InstallHint);
+    }
+
+    /// <summary>'ksharp demo': PowerOff reserves its ports, then powers QEMU off with status 43.</summary>
+    public static async Task<int> DemoAsync()
+    {
+        const int Code = 21;
+        var toolchain = Toolchain.Locate();
+        string sample = Path.Combine(toolchain.RepositoryRoot, "samples", "PowerOff");
+        string output = Path.Combine(toolchain.RepositoryRoot, "artifacts", "demo");
+        KernelImage kernel = KernelImages.OnHost().Default ?? throw new BuildError(KernelImages.InstallHint);
+        var parsed = Arguments.Parse(["demo", sample, "--out", output]);
+        BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
+        string script = $"""
+            echo "demo: insmod poweroff.ko"
+            insmod /poweroff.ko || exit 1
+            echo "demo: /proc/ioports now has:"
+            grep poweroff /proc/ioports
+            echo "demo: echo {Code} > /dev/poweroff  (QEMU should exit with 2*{Code}+1 = {2 * Code + 1})"
+            echo {Code} > /dev/poweroff
+            echo "demo: still running: the write did not power off"
+            exit 1
+            """;
+        GuestResult result = await Boot(kernel, built, script, TimeSpan.FromSeconds(180));
+        Report(result);
+        if (result.DebugExitValue == Code)
+        {
+            Console.WriteLine($"ksharp: demo done: QEMU exited with status {result.QemuExitCode} = 2*{Code}+1, as the C# driver asked");
+            return 0;
+        }
+        Console.WriteLine("ksharp: demo failed: QEMU did not exit with the requested status");
+        return 1;
+    }
+}

@@ -1,0 +1,156 @@
+// A test module for the core library in a booted kernel: what C# promises (statics, spans,
+// UTF-8 literals, static data, formatting) checked at load, and each failure .NET would
+// throw turned into a kernel BUG that names it.
+using System;
+using System.Runtime.CompilerServices;
+using KernelSharp;
+
+namespace CoreChecks;
+
+[KernelModule("corechecks", Description = "KernelSharp core library checks")]
+public sealed class CoreChecksModule : IKernelModule
+{
+    [ModuleParameter("Failure to provoke after the checks: 0 none, 1 index, 2 overflow, 3 divide, 4 cast")]
+    public static int fail;
+
+    // Runtime values the compiler cannot fold away.
+    [ModuleParameter("An index past the end of a 4-element span")]
+    public static int index = 4;
+
+    [ModuleParameter("A divisor of zero")]
+    public static int divisor;
+
+    [ModuleParameter("Writable at run time through sysfs", Permissions = ParameterPermissions.ReadAllWriteOwner)]
+    public static int tunable = 5;
+
+    [ModuleParameter("A bool parameter", Permissions = ParameterPermissions.ReadAllWriteOwner)]
+    public static bool verbose;
+
+    [ModuleParameter("An unsigned 64-bit parameter")]
+    public static ulong big = 1;
+
+    private static int s_passed;
+    private static int s_failed;
+    private static int s_counter = 40;
+
+    private static ReadOnlySpan<int> Primes => [2, 3, 5, 7, 11, 13];
+    private static ReadOnlySpan<byte> Greeting => "grüße"u8;
+
+    public static Result Init()
+    {
+        Check("static field keeps its value"u8, Increment() == 41 && Increment() == 42);
+        Check("static readonly data"u8, Primes.Length == 6 && Primes[5] == 13 && Sum(Primes) == 41);
+        Check("UTF-8 literal"u8, Greeting.Length == 7 && Greeting[2] == 0xC3 && Greeting[3] == 0xBC);
+        Check("static constructor ran once"u8, Lazy.Value == 55 && Lazy.Runs == 1);
+        Check("stackalloc, slicing, copy"u8, Slicing());
+        Check("parsing"u8, Parsing());
+        Check("formatting"u8, Formatting());
+        Check("nullable"u8, Nullable());
+
+        Log.Info($"corechecks: values {-42} {0xBEEF:x} {0xBEEF:X8} {ulong.MaxValue} {long.MinValue} {true} {(byte)7:D3} {Error.ENOTTY}");
+        Log.Info($"corechecks: long {Long300()}");
+        Log.Info($"corechecks: parameters tunable={tunable} verbose={verbose} big={big}");
+        Log.Info($"corechecks: {s_passed} passed, {s_failed} failed");
+
+        switch (fail)
+        {
+            case 1:
+                Span<int> four = stackalloc int[4];
+                four[index] = 1;
+                break;
+            case 2:
+                int big = int.MaxValue - 1 + divisor;
+                Log.Info($"corechecks: {checked(big + index)}");
+                break;
+            case 3:
+                Log.Info($"corechecks: {100 / divisor}");
+                break;
+            case 4:
+                Consume((Lazy)SomeObject());
+                break;
+        }
+        return Result.Ok;
+    }
+
+    public static void Exit() => Log.Info($"corechecks: unloaded with tunable={tunable}");
+
+    private static void Check(ReadOnlySpan<byte> name, bool passed)
+    {
+        if (passed)
+            s_passed++;
+        else
+            s_failed++;
+        Log.Info($"corechecks: {(passed ? "ok" : "FAILED")} {name}");
+    }
+
+    private static int Increment() => ++s_counter;
+
+    // The only objects kernel C# has are frozen literals; the compiler cannot see which one comes back.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static object SomeObject() => index == 4 ? "a string" : null;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Consume(Lazy value) => Log.Info($"corechecks: cast gave {(value is null ? "null" : "an object")}");
+
+    private static int Sum(ReadOnlySpan<int> values)
+    {
+        int sum = 0;
+        foreach (int value in values)
+            sum += value;
+        return sum;
+    }
+
+    private static bool Slicing()
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        buffer.Fill(0xAA);
+        "abc"u8.CopyTo(buffer[2..]);
+        return buffer[0] == 0xAA && buffer[2] == (byte)'a' && buffer[4] == (byte)'c' && buffer[5] == 0xAA
+            && buffer[^1] == 0xAA && buffer[2..5].SequenceEqual("abc"u8) && buffer.Slice(14).Length == 2;
+    }
+
+    private static bool Parsing() =>
+        byte.TryParse("255"u8, out byte max) && max == 255
+        && !byte.TryParse("256"u8, out _)
+        && int.TryParse(" -17 "u8, out int negative) && negative == -17
+        && !int.TryParse("12a"u8, out _)
+        && ulong.TryParse("18446744073709551615"u8, out ulong top) && top == ulong.MaxValue;
+
+    private static bool Formatting()
+    {
+        Span<byte> text = stackalloc byte[32];
+        return (-1234).TryFormat(text, out int written) && text[..written].SequenceEqual("-1234"u8)
+            && 255u.TryFormat(text, out written, "x4") && text[..written].SequenceEqual("00ff"u8)
+            && !int.MinValue.TryFormat(text[..5], out written) && written == 0;
+    }
+
+    private static bool Nullable()
+    {
+        int? none = null;
+        int? some = 5;
+        return !none.HasValue && some.HasValue && some.Value == 5 && none.GetValueOrDefault(9) == 9;
+    }
+
+    private static ReadOnlySpan<byte> Long300()
+    {
+        return "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8
+             + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8
+             + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8;
+    }
+}
+
+// A static constructor the compiler cannot run at build time (it loops), so it runs at first use.
+internal sealed class Lazy
+{
+    public static readonly int Value;
+    public static int Runs;
+
+    static Lazy()
+    {
+        int sum = 0;
+        for (int i = 1; i <= 10; i++)
+            sum += i;
+        Value = sum;
+        Runs++;
+    }
+}

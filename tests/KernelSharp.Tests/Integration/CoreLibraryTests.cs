@@ -1,0 +1,66 @@
+namespace KernelSharp.Tests.Integration;
+
+// The core library's promises checked inside a booted kernel by tests/Drivers/CoreChecks.
+[Trait("Category", "Integration")]
+public class CoreLibraryTests
+{
+    [Fact]
+    public async Task Statics_spans_literals_parsing_formatting_and_parameters_work_in_the_kernel()
+    {
+        var result = await Guest.Run("""
+            insmod /corechecks.ko verbose=1 big=18446744073709551615 || exit 10
+            cd /sys/module/corechecks/parameters
+            echo "read tunable $(cat tunable) verbose $(cat verbose) big $(cat big)"
+            echo 77 > tunable && echo "wrote tunable"
+            echo abc > tunable || echo "refused abc"
+            echo "read tunable $(cat tunable)"
+            stat -c 'mode %a' tunable
+            cd /
+            rmmod corechecks || exit 11
+            exit 0
+            """, Guest.CoreChecks);
+
+        GuestAssert.ScriptExited(result, 0);
+        foreach (string check in new[] { "static field keeps its value", "static readonly data", "UTF-8 literal", "static constructor ran once", "stackalloc, slicing, copy", "parsing", "formatting", "nullable" })
+            GuestAssert.Contains(result, $"corechecks: ok {check}");
+        GuestAssert.DoesNotContain(result, "FAILED");
+        GuestAssert.Contains(result, "corechecks: 8 passed, 0 failed");
+        GuestAssert.Contains(result, "corechecks: values -42 beef 0000BEEF 18446744073709551615 -9223372036854775808 True 007 ENOTTY (-25)");
+        GuestAssert.Contains(result, "corechecks: parameters tunable=5 verbose=True big=18446744073709551615");
+        // The printk line is bounded: 256 bytes, the end replaced by the truncation mark.
+        GuestAssert.Contains(result, "corechecks: long " + string.Concat(Enumerable.Repeat("0123456789", 30))[..(256 - 17 - 5)] + "[...]\n");
+        GuestAssert.Contains(result, "read tunable 5 verbose Y big 18446744073709551615");
+        GuestAssert.Contains(result, "wrote tunable");
+        GuestAssert.Contains(result, "refused abc");
+        GuestAssert.Contains(result, "read tunable 77");
+        GuestAssert.Contains(result, "mode 644");
+        GuestAssert.Contains(result, "corechecks: unloaded with tunable=77");
+    }
+}
+
+// One boot each: after a BUG the kernel keeps running, but the task died inside the FPU
+// section, so nothing else should share that guest.
+[Trait("Category", "Integration")]
+public class CoreLibraryFailureTests
+{
+    // The kernel's report: BUG() for failures the core library detects, the CPU's divide
+    // error for a division by zero (compiled code has no zero check: the trap is the check).
+    [Theory]
+    [InlineData(1, "IndexOutOfRangeException", "kernel BUG at ")]
+    [InlineData(2, "OverflowException", "kernel BUG at ")]
+    [InlineData(3, "DivideByZeroException", "divide error: 0000")]
+    [InlineData(4, "InvalidCastException", "kernel BUG at ")]
+    public async Task What_dotnet_would_throw_ends_in_a_kernel_oops_naming_the_failure(int fail, string exception, string report)
+    {
+        var result = await Guest.Run($"""
+            insmod /corechecks.ko fail={fail}
+            echo "insmod status $?"
+            exit 0
+            """, Guest.CoreChecks);
+
+        GuestAssert.ScriptExited(result, 0);
+        GuestAssert.InOrder(result, "corechecks: 8 passed, 0 failed", $"corechecks: C# failure: {exception}", "insmod status 139");
+        GuestAssert.Contains(result, report);
+        GuestAssert.DoesNotContain(result, "corechecks: cast gave"); // nothing ran past the failure
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using KernelSharp.Harness;
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Integration;
+
+/// <summary>
+/// Builds the modules under test once per test run (with the real build tool, against the
+/// default Debian test kernel) and boots them in QEMU.
+/// </summary>
+public static class Guest
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<BuildOutput>>> Modules = new();
+    private static readonly Lazy<Task<string>> WriteHelper = new(BuildWriteHelper);
+
+    public static KernelImage Kernel { get; } = KernelImages.OnHost().RequireDefault();
+
+    private static Toolchain Toolchain => Unit.Drivers.Toolchain.Value;
+
+    private static string Output(string name) => Path.Combine(Toolchain.RepositoryRoot, "artifacts", "test-modules", name);
+
+    /// <summary>Builds a driver project (relative to the repository root) once; later calls share the result.</summary>
+    public static Task<BuildOutput> Module(string project) =>
+        Modules.GetOrAdd(project, p => new Lazy<Task<BuildOutput>>(() => Task.Run(() =>
+        {
+            var log = new List<string>();
+            var builder = new ModuleBuilder(Toolchain, line => { lock (log) log.Add(line); });
+            try
+            {
+                return builder.Build(new BuildRequest(Path.Combine(Toolchain.RepositoryRoot, p),
+                    KernelHeaders.Open(Kernel.HeadersPath), Output(Path.GetFileName(p))));
+            }
+            catch (BuildError e)
+            {
+                throw new InvalidOperationException($"building {p} failed: {e.Message}\n{e.Details}\n{string.Join('\n', log)}");
+            }
+        }))).Value;
+
+    public static Task<BuildOutput> Hello => Module("samples/Hello");
+    public static Task<BuildOutput> PowerOff => Module("samples/PowerOff");
+    public static Task<BuildOutput> CoreChecks => Module("tests/Drivers/CoreChecks");
+
+    /// <summary>Boots the default kernel with the given modules at /NAME.ko and /kswrite, and runs the script.</summary>
+    public static async Task<GuestResult> Run(string script, params Task<BuildOutput>[] modules)
+    {
+        var files = new List<GuestFile> { new("/kswrite", await WriteHelper.Value, UnixModes.Executable) };
+        foreach (var module in modules)
+        {
+            BuildOutput built = await module;
+            files.Add(new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath));
+        }
+        return await GuestRunner.RunAsync(new GuestOptions
+        {
+            KernelImagePath = Kernel.ImagePath,
+            Files = files,
+            Script = script,
+            Timeout = TimeSpan.FromMinutes(3),
+        });
+    }
+
+    // tests/Guest/kswrite.c, linked statically so it runs in the busybox initramfs.
+    private static Task<string> BuildWriteHelper() => Task.Run(() =>
+    {
+        string output = Output("guest");
+        Directory.CreateDirectory(output);
+        string binary = Path.Combine(output, "kswrite");
+        var outcome = ProcessRunner.Run("gcc", ["-static", "-O2", "-Wall", "-o", binary, Path.Combine(Toolchain.RepositoryRoot, "tests", "Guest", "kswrite.c")]);
+        if (outcome.ExitCode != 0)
+            throw new InvalidOperationException($"building the guest helper failed:\n{outcome.Output}");
+        return binary;
+    });
+}
+
+/// <summary>Assertions on what a guest printed, with the console in every failure message.</summary>
+public static class GuestAssert
+{
+    public static void Contains(GuestResult result, string expected)
+    {
+        if (!result.Console.Contains(expected, StringComparison.Ordinal))
+            Assert.Fail($"the console lacks \"{expected}\"\n{result.Describe(consoleLines: 120)}");
+    }
+
+    public static void DoesNotContain(GuestResult result, string unexpected)
+    {
+        if (result.Console.Contains(unexpected, StringComparison.Ordinal))
+            Assert.Fail($"the console has \"{unexpected}\"\n{result.Describe(consoleLines: 120)}");
+    }
+
+    /// <summary>The lines appear in this order (other lines may come between).</summary>
+    public static void InOrder(GuestResult result, params string[] lines)
+    {
+        int at = 0;
+        foreach (string line in lines)
+        {
+            int found = result.Console.IndexOf(line, at, StringComparison.Ordinal);
+            if (found < 0)
+                Assert.Fail($"expected \"{line}\" after position {at} of the console\n{result.Describe(consoleLines: 120)}");
+            at = found + line.Length;
+        }
+    }
+
+    public static void ScriptExited(GuestResult result, int status)
+    {
+        if (result.ScriptExitStatus != status)
+            Assert.Fail($"expected the guest script to exit with {status}\n{result.Describe(consoleLines: 120)}");
+    }
+
+    public static void QemuExited(GuestResult result, int code)
+    {
+        if (result.QemuExitCode != code || result.ScriptExitStatus is not null)
+            Assert.Fail($"expected QEMU to exit with {code} through isa-debug-exit before the script ended\n{result.Describe(consoleLines: 120)}");
+    }
+}

@@ -1,0 +1,142 @@
+using KernelSharp.Harness;
+using Xunit;
+
+namespace KernelSharp.Tests.Unit;
+
+public sealed class HarnessKernelImagesTests : IDisposable
+{
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("ksharp-kernels-test-");
+
+    public void Dispose() => root.Delete(recursive: true);
+
+    private string Boot => Path.Combine(root.FullName, "boot");
+
+    private string Source => Path.Combine(root.FullName, "usr-src");
+
+    private void Install(string version, bool image = true, bool headers = true)
+    {
+        if (image)
+        {
+            Directory.CreateDirectory(Boot);
+            File.WriteAllText(Path.Combine(Boot, "vmlinuz-" + version), "image");
+        }
+        if (headers)
+            Directory.CreateDirectory(Path.Combine(Source, "linux-headers-" + version));
+    }
+
+    [Fact]
+    public void Only_images_with_headers_count_and_they_are_sorted_newest_first()
+    {
+        Install("6.1.0-9-amd64");
+        Install("6.12.107+deb12-amd64");
+        Install("6.1.0-56-amd64");
+        Install("6.5.0-1-amd64", headers: false);
+        Install("6.6.0-1-amd64", image: false);
+        File.WriteAllText(Path.Combine(Boot, "config-6.1.0-56-amd64"), "");
+
+        var kernels = new KernelImages(Boot, Source);
+
+        Assert.Equal(["6.12.107+deb12-amd64", "6.1.0-56-amd64", "6.1.0-9-amd64"], kernels.All.Select(k => k.Version));
+        var newest = kernels.All[0];
+        Assert.Equal(Path.Combine(Boot, "vmlinuz-6.12.107+deb12-amd64"), newest.ImagePath);
+        Assert.Equal(Path.Combine(Source, "linux-headers-6.12.107+deb12-amd64"), newest.HeadersPath);
+    }
+
+    [Fact]
+    public void Default_is_the_newest_6_1_kernel_even_when_a_newer_series_is_installed()
+    {
+        Install("6.1.0-9-amd64");
+        Install("6.1.0-56-amd64");
+        Install("6.12.107+deb12-amd64");
+
+        Assert.Equal("6.1.0-56-amd64", new KernelImages(Boot, Source).Default?.Version);
+    }
+
+    [Fact]
+    public void Default_falls_back_to_the_newest_kernel_without_a_6_1_one()
+    {
+        Install("6.12.9+deb12-amd64");
+        Install("6.12.107+deb12-amd64");
+
+        Assert.Equal("6.12.107+deb12-amd64", new KernelImages(Boot, Source).RequireDefault().Version);
+    }
+
+    [Fact]
+    public void Without_kernels_Default_is_null_and_the_message_names_the_Debian_packages()
+    {
+        Install("6.1.0-56-amd64", headers: false);
+
+        var kernels = new KernelImages(Boot, Source);
+        Assert.Empty(kernels.All);
+        Assert.Null(kernels.Default);
+        var error = Assert.Throws<HarnessException>(kernels.RequireDefault);
+        Assert.Contains("linux-image-amd64", error.Message);
+        Assert.Contains("linux-headers-amd64", error.Message);
+
+        Assert.Empty(new KernelImages(Path.Combine(root.FullName, "no-such-dir"), Source).All);
+    }
+
+    [Fact]
+    public void Lookup_by_version_takes_exact_matches_and_field_prefixes()
+    {
+        Install("6.1.0-56-amd64");
+        Install("6.12.107+deb12-amd64");
+        Install("6.12.9+deb12-amd64");
+        var kernels = new KernelImages(Boot, Source);
+
+        Assert.Equal("6.1.0-56-amd64", kernels.FindByVersion("6.1.0-56-amd64")?.Version);
+        Assert.Equal("6.12.107+deb12-amd64", kernels.FindByVersion("6.12")?.Version);
+        Assert.Equal("6.12.9+deb12-amd64", kernels.FindByVersion("6.12.9")?.Version);
+        Assert.Equal("6.1.0-56-amd64", kernels.FindByVersion("6.1")?.Version);
+        Assert.Null(kernels.FindByVersion("6.1.0-5"));
+        Assert.Null(kernels.FindByVersion("6.1.0-56-amd"));
+        Assert.Null(kernels.FindByVersion("5.10"));
+        Assert.Null(kernels.FindByVersion(""));
+    }
+
+    [Fact]
+    public void Lookup_by_image_path_follows_symlinks()
+    {
+        Install("6.1.0-56-amd64");
+        var link = Path.Combine(root.FullName, "vmlinuz");
+        File.CreateSymbolicLink(link, Path.Combine("boot", "vmlinuz-6.1.0-56-amd64"));
+        var kernels = new KernelImages(Boot, Source);
+
+        Assert.Equal("6.1.0-56-amd64", kernels.FindByImagePath(Path.Combine(Boot, "vmlinuz-6.1.0-56-amd64"))?.Version);
+        Assert.Equal("6.1.0-56-amd64", kernels.FindByImagePath(link)?.Version);
+        Assert.Null(kernels.FindByImagePath(Path.Combine(Boot, "vmlinuz-6.1.0-9-amd64")));
+    }
+
+    [Theory]
+    [InlineData("6.12.107+deb12-amd64", "6.1.0-56-amd64")]
+    [InlineData("6.1.0-56-amd64", "6.1.0-9-amd64")]
+    [InlineData("6.1.10-1-amd64", "6.1.9-1-amd64")]
+    [InlineData("6.1.0-56-amd64", "6.1.0-rc7-amd64")]
+    [InlineData("6.1.0-56-amd64", "6.1.0")]
+    public void Versions_compare_numerically(string newer, string older)
+    {
+        Assert.True(KernelImage.CompareVersions(newer, older) > 0);
+        Assert.True(KernelImage.CompareVersions(older, newer) < 0);
+        Assert.Equal(0, KernelImage.CompareVersions(newer, newer));
+    }
+
+    [Theory]
+    [InlineData("6.1.0-56-amd64", 6, 1, true)]
+    [InlineData("6.12.107+deb12-amd64", 6, 1, false)]
+    [InlineData("6.12.107+deb12-amd64", 6, 12, true)]
+    [InlineData("5.10.0-30-amd64", 6, 1, false)]
+    public void Series_are_recognised(string version, int major, int minor, bool expected)
+    {
+        Assert.Equal(expected, new KernelImage(version, "vmlinuz", "headers").IsSeries(major, minor));
+    }
+
+    [Fact]
+    public void The_host_scan_agrees_with_the_files_on_this_machine()
+    {
+        foreach (var kernel in KernelImages.OnHost().All)
+        {
+            Assert.True(File.Exists(kernel.ImagePath), kernel.ImagePath);
+            Assert.True(Directory.Exists(kernel.HeadersPath), kernel.HeadersPath);
+        }
+    }
+}
