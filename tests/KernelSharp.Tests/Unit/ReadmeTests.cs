@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace KernelSharp.Tests.Unit;
+
+// The README shows an abridged PowerOff; every line it shows must be a line of the sample,
+// so the excerpt cannot drift from code that is built and booted by the integration tests.
+public class ReadmeTests
+{
+    private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
+
+    private static string WithoutComment(string line) => Regex.Replace(line, @"\s*//.*$", "").Trim();
+
+    [Fact]
+    public void PowerOff_excerpt_lines_are_lines_of_the_sample()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        Match excerpt = Regex.Match(readme, "```csharp\n(?<code>\\[KernelModule\\(\"poweroff\".*?)```", RegexOptions.Singleline);
+        Assert.True(excerpt.Success, "the README has no PowerOff excerpt");
+        var sample = File.ReadAllLines(Path.Combine(Root, "samples", "PowerOff", "PowerOff.cs")).Select(WithoutComment).ToHashSet();
+
+        var lines = excerpt.Groups["code"].Value.Split('\n').Select(WithoutComment).Where(line => line.Length > 0).ToList();
+        Assert.True(lines.Count >= 20, $"the excerpt has {lines.Count} code lines");
+        foreach (string line in lines)
+            Assert.True(sample.Contains(line), $"README line not in samples/PowerOff/PowerOff.cs: {line}");
+    }
+
+    [Fact]
+    public void The_two_commands_are_the_ones_ci_and_the_launcher_use()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        Assert.Contains("./ksharp demo", readme);
+        Assert.Contains("./ksharp test", readme);
+        Assert.Contains("./ksharp test", File.ReadAllText(Path.Combine(Root, ".ci", "run")));
+        string launcher = File.ReadAllText(Path.Combine(Root, "ksharp"));
+        Assert.Contains("    demo)", launcher);
+        Assert.Contains("    test)", launcher);
+    }
+}
