@@ -18,15 +18,15 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(Arguments parsed)
     {
-        KernelImage kernel = ChooseKernel(parsed);
-        BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
-        string module = built.Model.Module.Name;
-        string script = parsed.Option("--script") is { } path
-            ? File.Exists(path) ? File.ReadAllText(path) : throw new BuildError($"guest script not found: {path}")
-            : DefaultScript(module);
         TimeSpan timeout = TimeSpan.FromSeconds(parsed.Option("--timeout") is { } seconds
             ? double.TryParse(seconds, out double value) && value > 0 ? value : throw new UsageError($"--timeout takes a number of seconds, not '{seconds}'")
             : 120);
+        string? scriptPath = parsed.Option("--script");
+        if (scriptPath is not null && !File.Exists(scriptPath))
+            throw new BuildError($"guest script not found: {scriptPath}");
+        KernelImage kernel = ChooseKernel(parsed);
+        BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
+        string script = scriptPath is not null ? File.ReadAllText(scriptPath) : DefaultScript(built.Model.Module.Name);
 
         GuestResult result = await Boot(kernel, built, script, timeout);
         return Report(result);

@@ -58,22 +58,12 @@ namespace Internal.Runtime.CompilerHelpers
         public static void ThrowFeatureBodyRemoved() => Fail("a method body removed by the compiler was called"u8);
     }
 
-    // ILCompiler requires this class to exist; modules have no managed startup to run.
-    internal static unsafe class StartupCodeHelpers
+    // ILCompiler requires this class to exist. Modules have no managed startup, and the few
+    // runtime entry points compiled code calls (GC transitions, fail-fast) are C stubs in
+    // src/Native/ksharp_runtime.c; what needs a GC (allocation, write barriers, throw) is
+    // refused by ksharp's object check, naming the method.
+    internal static class StartupCodeHelpers
     {
-        // GC transitions: without a GC there is nothing to do.
-        [RuntimeExport("RhpReversePInvoke")] private static void RhpReversePInvoke(nint frame) { }
-        [RuntimeExport("RhpReversePInvokeReturn")] private static void RhpReversePInvokeReturn(nint frame) { }
-        [RuntimeExport("RhpPInvoke")] private static void RhpPInvoke(nint frame) { }
-        [RuntimeExport("RhpPInvokeReturn")] private static void RhpPInvokeReturn(nint frame) { }
-        [RuntimeExport("RhpFallbackFailFast")] private static void RhpFallbackFailFast() => ThrowHelpers.Fail("fail-fast requested by compiled code"u8);
-
-        // Allocation on the managed heap cannot happen: there is none.
-        [RuntimeExport("RhpNewFast")] private static void* RhpNewFast(MethodTable* type) { ThrowHelpers.Fail("object allocation with 'new' needs a garbage collector; use stack values or kernel allocations"u8); return null; }
-        [RuntimeExport("RhpNewArray")] private static void* RhpNewArray(MethodTable* type, int length) { ThrowHelpers.Fail("array allocation with 'new' needs a garbage collector; use stackalloc or kernel allocations"u8); return null; }
-        [RuntimeExport("RhpAssignRef")] private static void RhpAssignRef(void** destination, void* reference) => *destination = reference;
-        [RuntimeExport("RhpCheckedAssignRef")] private static void RhpCheckedAssignRef(void** destination, void* reference) => *destination = reference;
-        [RuntimeExport("RhpStelemRef")] private static void RhpStelemRef(Array array, nint index, object value) => ThrowHelpers.Fail("storing into an object array is not supported"u8);
     }
 }
 

@@ -87,11 +87,4 @@ namespace System.Runtime
         public RuntimeImportAttribute(string lib) { }
         public RuntimeImportAttribute(string lib, string entry) { }
     }
-
-    // Gives a managed method the named native symbol, for the compiler's own helpers.
-    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
-    internal sealed class RuntimeExportAttribute : Attribute
-    {
-        public RuntimeExportAttribute(string entry) { }
-    }
 }

@@ -1,0 +1,59 @@
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Integration;
+
+// The ksharp command as a user runs it: a separate process, its output and exit status.
+[Trait("Category", "Integration")]
+public class CommandLineTests
+{
+    private static string Root => Unit.Drivers.Toolchain.Value.RepositoryRoot;
+
+    private static ProcessRunner.Outcome Ksharp(params string[] arguments) =>
+        ProcessRunner.Run("dotnet", [Path.Combine(Root, "artifacts", "bin", "KernelSharp.Tool", "release", "ksharp.dll"), .. arguments], Root);
+
+    private static void Expect(ProcessRunner.Outcome outcome, int exitCode, params string[] lines)
+    {
+        if (outcome.ExitCode != exitCode)
+            Assert.Fail($"ksharp exited with {outcome.ExitCode}, expected {exitCode}\n{outcome.Output}");
+        int at = 0;
+        foreach (string line in lines)
+        {
+            int found = outcome.Output.IndexOf(line, at, StringComparison.Ordinal);
+            if (found < 0)
+                Assert.Fail($"expected \"{line}\" after position {at} of ksharp's output\n{outcome.Output}");
+            at = found + line.Length;
+        }
+    }
+
+    [Fact]
+    public void Run_builds_boots_streams_the_console_and_exits_with_the_script_status()
+    {
+        string script = Path.Combine(Directory.CreateTempSubdirectory("ksharp-script").FullName, "guest.sh");
+        File.WriteAllText(script, "insmod /hello.ko && rmmod hello && echo guest-says-done\nexit 3\n");
+        var outcome = Ksharp("run", "samples/Hello", "--script", script, "--timeout", "150",
+            "--out", Path.Combine(Root, "artifacts", "test-modules", "cli-run"));
+
+        Expect(outcome, 3,
+            "[1/5] compile C#", "[5/5] kbuild", "ksharp: module hello ready in",
+            "ksharp: booting vmlinuz-", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
+            "ksharp: guest script exited with status 3");
+    }
+
+    [Fact]
+    public void Demo_shows_the_ioports_line_and_qemu_exits_with_43()
+    {
+        Expect(Ksharp("demo"), 0,
+            "demo: /proc/ioports now has:", "  |   10f4-10f7 : poweroff",
+            "ksharp: QEMU exited with status 43: the guest wrote 21 to isa-debug-exit",
+            "ksharp: demo done");
+    }
+
+    [Fact]
+    public void Build_errors_are_one_clear_message_and_exit_1()
+    {
+        Expect(Ksharp("build", "no/such/driver"), 1, "ksharp: error: driver project not found: ");
+        Expect(Ksharp("build", "samples/Hello", "--kernel-headers", "/nonexistent"), 1,
+            "ksharp: error: kernel headers not found: /nonexistent does not exist (Debian: apt-get install linux-headers-amd64)");
+        Expect(Ksharp("run", "samples/Hello", "--timeout", "soon"), 2, "ksharp: --timeout takes a number of seconds, not 'soon'", "usage:");
+    }
+}

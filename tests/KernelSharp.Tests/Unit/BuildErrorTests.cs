@@ -1,0 +1,100 @@
+using KernelSharp.Tool.Build;
+
+namespace KernelSharp.Tests.Unit;
+
+// The build tool's failures, each one clear message, produced by the real pipeline
+// (Roslyn, ILCompiler and the object checks) on small drivers written to a temp folder.
+public class BuildErrorTests
+{
+    private static BuildError BuildFails(string source, string? headers = null)
+    {
+        string dir = Directory.CreateTempSubdirectory("ksharp-driver").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "Driver.cs"), source);
+            var builder = new ModuleBuilder(Drivers.Toolchain.Value, _ => { });
+            return Assert.Throws<BuildError>(() => builder.Build(new BuildRequest(dir,
+                KernelHeaders.Open(headers ?? Integration.Guest.Kernel.HeadersPath), Path.Combine(dir, "bin"))));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // An object that does not escape is allocated on the stack by the JIT and builds fine;
+    // one that escapes needs the garbage-collected heap.
+    [Fact]
+    public void Allocating_a_class_is_refused_naming_the_method()
+    {
+        var error = BuildFails(Drivers.Module("""
+            private sealed class Box { public int Value; }
+            private static Box s_kept;
+            public static int Allocate() { s_kept = new Box(); return s_kept.Value; }
+            """).Replace("public static Result Init() => Result.Ok;", "public static Result Init() => Allocate() > 0 ? Result.Ok : Error.EIO;"));
+        Assert.Contains("C# code that allocates a managed object", error.Message + error.Details);
+        Assert.Contains("SnippetModule.Allocate", error.Message + error.Details);
+        Assert.Contains("stores an object reference in a field", error.Message + error.Details);
+        Assert.DoesNotContain("unresolved symbol", error.Message + error.Details);
+    }
+
+    [Fact]
+    public void Throwing_is_refused()
+    {
+        var error = BuildFails(Drivers.Module().Replace("public static void Exit() { }", "public static void Exit() { if (Result.Ok.IsOk) throw new Exception(); }"));
+        Assert.Contains("exception", (error.Message + error.Details).ToLowerInvariant());
+    }
+
+    [Fact]
+    public void An_empty_driver_folder_is_named()
+    {
+        string dir = Directory.CreateTempSubdirectory("ksharp-empty").FullName;
+        try
+        {
+            var builder = new ModuleBuilder(Drivers.Toolchain.Value, _ => { });
+            var error = Assert.Throws<BuildError>(() => builder.Build(new BuildRequest(dir, KernelHeaders.Open(Integration.Guest.Kernel.HeadersPath), Path.Combine(dir, "bin"))));
+            Assert.Equal($"no C# sources (*.cs) in {dir}", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Missing_or_wrong_kernel_headers_are_named_with_the_package()
+    {
+        Assert.Contains("apt-get install linux-headers-amd64", Assert.Throws<BuildError>(() => KernelHeaders.Open("/nonexistent/headers")).Message);
+        string notATree = Directory.CreateTempSubdirectory("ksharp-headers").FullName;
+        try
+        {
+            Assert.Contains("is not a kernel build tree", Assert.Throws<BuildError>(() => KernelHeaders.Open(notATree)).Message);
+        }
+        finally
+        {
+            Directory.Delete(notATree);
+        }
+    }
+
+    [Fact]
+    public void Kernel_exports_come_from_module_symvers()
+    {
+        var exports = KernelHeaders.Open(Integration.Guest.Kernel.HeadersPath).Exports();
+        Assert.Contains("kernel_fpu_begin_mask", exports);
+        Assert.Contains("misc_register", exports);
+        Assert.DoesNotContain("ksharp_printk", exports);
+    }
+
+    [Fact]
+    public void Il_compiler_crashes_are_reduced_to_the_useful_line()
+    {
+        string output = """
+            Error: One or more errors occurred. (Code generation failed for method '[Driver]Driver.Init()')
+            System.AggregateException: One or more errors occurred.
+             ---> ILCompiler.CodeGenerationFailedException: Code generation failed for method '[Driver]Driver.Init()'
+             ---> System.InvalidOperationException: Expected type 'System.Foo' not found in module 'KernelSharp.CoreLib'
+               at Internal.IL.HelperExtensions.GetKnownType(ModuleDesc, String, String) + 0x9d
+            """;
+        Assert.Equal("Expected type 'System.Foo' not found in module 'KernelSharp.CoreLib' (while compiling [Driver]Driver.Init())", ModuleBuilder.IlCompilerFailure(output));
+    }
+}
