@@ -7,6 +7,7 @@
  *   kswrite PATH TEXT      writes TEXT (escapes: \n, \0, \xHH)
  *   kswrite PATH --empty   writes 0 bytes
  *   kswrite PATH --fault   writes 4 bytes from an unmapped address
+ *   kswrite PATH --read-fault   reads 4 bytes into an unmapped address
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,8 +56,24 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: kswrite PATH TEXT|--empty|--fault\n");
+		fprintf(stderr, "usage: kswrite PATH TEXT|--empty|--fault|--read-fault\n");
 		return 2;
+	}
+	if (!strcmp(argv[2], "--read-fault")) {
+		ssize_t got;
+
+		fd = open(argv[1], O_RDONLY);
+		if (fd < 0) {
+			printf("kswrite: open errno %s\n", name(errno));
+			return 1;
+		}
+		got = read(fd, (void *)8, 4);
+		if (got < 0)
+			printf("kswrite: read errno %s\n", name(errno));
+		else
+			printf("kswrite: read result %zd\n", got);
+		close(fd);
+		return 0;
 	}
 	if (!strcmp(argv[2], "--empty"))
 		length = 0;

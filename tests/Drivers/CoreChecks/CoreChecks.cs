@@ -4,6 +4,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using KernelSharp;
+using KernelSharp.Devices;
+using KernelSharp.FileSystem;
+using KernelSharp.IO;
+using KernelSharp.Memory;
 
 namespace CoreChecks;
 
@@ -46,11 +50,17 @@ public sealed class CoreChecksModule : IKernelModule
         Check("parsing"u8, Parsing());
         Check("formatting"u8, Formatting());
         Check("nullable"u8, Nullable());
+        Check("port region and port I/O"u8, Ports());
+        Check("kernel buffer"u8, Buffer());
 
         Log.Info($"corechecks: values {-42} {0xBEEF:x} {0xBEEF:X8} {ulong.MaxValue} {long.MinValue} {true} {(byte)7:D3} {Error.ENOTTY}");
         Log.Info($"corechecks: long {Long300()}");
         Log.Info($"corechecks: parameters tunable={tunable} verbose={verbose} big={big}");
         Log.Info($"corechecks: {s_passed} passed, {s_failed} failed");
+
+        Result registered = MiscDevice.Register<EchoDevice>("corechecks"u8, out s_echo);
+        if (registered.Failed)
+            return registered;
 
         switch (fail)
         {
@@ -72,7 +82,46 @@ public sealed class CoreChecksModule : IKernelModule
         return Result.Ok;
     }
 
-    public static void Exit() => Log.Info($"corechecks: unloaded with tunable={tunable}");
+    private static MiscDevice s_echo;
+
+    public static void Exit()
+    {
+        s_echo.Dispose();
+        s_echo.Dispose(); // a second Dispose does nothing
+        Log.Info($"corechecks: unloaded with tunable={tunable}, {EchoDevice.Opens} opens, {EchoDevice.Releases} releases");
+    }
+
+    // Ports nothing in QEMU's PC decodes: reads float high, writes go nowhere.
+    private static bool Ports()
+    {
+        if (PortRegion.Request(0x10e0, 8, "corechecks"u8, out PortRegion ports).Failed)
+            return false;
+        bool overlapRefused = PortRegion.Request(0x10e4, 8, "overlap"u8, out PortRegion overlap) is { Failed: true } r && r.Error == Error.EBUSY && overlap.IsEmpty;
+        ports.WriteByte(0, 1);
+        ports.WriteUInt16(2, 2);
+        ports.WriteUInt32(4, 3);
+        bool reads = ports.ReadByte(1) == 0xFF && ports.ReadUInt16(2) == 0xFFFF && ports.ReadUInt32(4) == 0xFFFFFFFF;
+        bool shape = ports.Start == 0x10e0 && ports.Count == 8 && !ports.IsEmpty;
+        ports.Dispose();
+        ports.Dispose(); // released once: the second call does nothing
+        bool invalid = PortRegion.Request(0xFFFC, 8, "wraps"u8, out _).Failed && PortRegion.Request(0x10e0, 0, "empty"u8, out _).Failed;
+        // Released: the same range can be taken again.
+        bool again = PortRegion.Request(0x10e0, 8, "corechecks"u8, out PortRegion second).IsOk;
+        second.Dispose();
+        return overlapRefused && reads && shape && invalid && again && ports.IsEmpty;
+    }
+
+    private static bool Buffer()
+    {
+        if (KernelBuffer.Allocate(4096, Gfp.Kernel, out KernelBuffer buffer).Failed)
+            return false;
+        bool zeroed = buffer.Span.IndexOf((byte)1) < 0 && buffer.Length == 4096;
+        buffer.Span.Fill(7);
+        bool written = buffer.Span[4095] == 7;
+        buffer.Dispose();
+        buffer.Dispose();
+        return zeroed && written && buffer.IsEmpty && KernelBuffer.Allocate(0, Gfp.Kernel, out _).Error == Error.EINVAL;
+    }
 
     private static void Check(ReadOnlySpan<byte> name, bool passed)
     {
@@ -152,5 +201,55 @@ internal sealed class Lazy
             sum += i;
         Value = sum;
         Runs++;
+    }
+}
+
+/// <summary>/dev/corechecks: keeps the last 64 bytes written and reads them back from the file position.</summary>
+public sealed class EchoDevice : IFileOperations
+{
+    private const int Capacity = 64;
+    private static Store s_store;
+    public static int Opens;
+    public static int Releases;
+
+    private unsafe struct Store
+    {
+        public fixed byte Data[Capacity];
+        public int Length;
+    }
+
+    public static Result Open(File file)
+    {
+        Opens++;
+        return Result.Ok;
+    }
+
+    public static void Release(File file) => Releases++;
+
+    public static unsafe Result<nint> Write(File file, UserReader source, ref long position)
+    {
+        fixed (byte* data = s_store.Data)
+        {
+            Result<int> copied = source.CopyTo(new Span<byte>(data, Capacity));
+            if (copied.Failed)
+                return copied.Error;
+            s_store.Length = copied.Value;
+            position = copied.Value;
+            return copied.Value;
+        }
+    }
+
+    public static unsafe Result<nint> Read(File file, UserWriter destination, ref long position)
+    {
+        if (position < 0 || position >= s_store.Length)
+            return 0;
+        fixed (byte* data = s_store.Data)
+        {
+            Result<int> copied = destination.CopyFrom(new ReadOnlySpan<byte>(data + position, s_store.Length - (int)position));
+            if (copied.Failed)
+                return copied.Error;
+            position += copied.Value;
+            return copied.Value;
+        }
     }
 }

@@ -16,15 +16,20 @@ public class CoreLibraryTests
             echo "read tunable $(cat tunable)"
             stat -c 'mode %a' tunable
             cd /
+            echo hello-echo > /dev/corechecks
+            echo "read back [$(cat /dev/corechecks)]"
+            echo "read in threes [$(dd if=/dev/corechecks bs=3 count=2 2>/dev/null)]"
+            printf 'write fault: '; /kswrite /dev/corechecks --fault
+            printf 'read fault: '; /kswrite /dev/corechecks --read-fault
             rmmod corechecks || exit 11
             exit 0
             """, Guest.CoreChecks);
 
         GuestAssert.ScriptExited(result, 0);
-        foreach (string check in new[] { "static field keeps its value", "static readonly data", "UTF-8 literal", "static constructor ran once", "stackalloc, slicing, copy", "parsing", "formatting", "nullable" })
+        foreach (string check in new[] { "static field keeps its value", "static readonly data", "UTF-8 literal", "static constructor ran once", "stackalloc, slicing, copy", "parsing", "formatting", "nullable", "port region and port I/O", "kernel buffer" })
             GuestAssert.Contains(result, $"corechecks: ok {check}");
         GuestAssert.DoesNotContain(result, "FAILED");
-        GuestAssert.Contains(result, "corechecks: 8 passed, 0 failed");
+        GuestAssert.Contains(result, "corechecks: 10 passed, 0 failed");
         GuestAssert.Contains(result, "corechecks: values -42 beef 0000BEEF 18446744073709551615 -9223372036854775808 True 007 ENOTTY (-25)");
         GuestAssert.Contains(result, "corechecks: parameters tunable=5 verbose=True big=18446744073709551615");
         // The printk line is bounded: 256 bytes, the end replaced by the truncation mark.
@@ -34,7 +39,12 @@ public class CoreLibraryTests
         GuestAssert.Contains(result, "refused abc");
         GuestAssert.Contains(result, "read tunable 77");
         GuestAssert.Contains(result, "mode 644");
-        GuestAssert.Contains(result, "corechecks: unloaded with tunable=77");
+        GuestAssert.Contains(result, "read back [hello-echo]");
+        GuestAssert.Contains(result, "read in threes [hello-]");
+        GuestAssert.Contains(result, "write fault: kswrite: errno EFAULT");
+        GuestAssert.Contains(result, "read fault: kswrite: read errno EFAULT");
+        // echo, cat, dd and the two kswrite calls: every open released, the device gone once.
+        GuestAssert.Contains(result, "corechecks: unloaded with tunable=77, 5 opens, 5 releases");
     }
 }
 
@@ -59,7 +69,7 @@ public class CoreLibraryFailureTests
             """, Guest.CoreChecks);
 
         GuestAssert.ScriptExited(result, 0);
-        GuestAssert.InOrder(result, "corechecks: 8 passed, 0 failed", $"corechecks: C# failure: {exception}", "insmod status 139");
+        GuestAssert.InOrder(result, "corechecks: 10 passed, 0 failed", $"corechecks: C# failure: {exception}", "insmod status 139");
         GuestAssert.Contains(result, report);
         GuestAssert.DoesNotContain(result, "corechecks: cast gave"); // nothing ran past the failure
     }
