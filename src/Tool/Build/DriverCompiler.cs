@@ -53,6 +53,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
         ThrowOnErrors(compilation.GetDiagnostics(), "C# compilation failed");
+        var copies = OwnershipChecker.Check(compilation, trees);
+        if (copies.Count > 0)
+            throw new BuildError($"owned values copied: {copies.Count} error(s)", string.Join('\n', copies));
 
         DriverModel model = ModelReader.Read(compilation);
         string glue = CSharpGlueGenerator.Generate(model);
