@@ -48,16 +48,25 @@ namespace KernelSharp
         public static Error EOVERFLOW => new(-75);
         public static Error ERESTARTSYS => new(-512);
 
+        // Names as data, not a switch: a dense switch compiles to a jump table, an indirect
+        // branch, which compiled C# avoids (no ENDBR landing pads). Entry = offset << 4 | length.
+        private static ReadOnlySpan<byte> NameText => "EPERMENOENTEINTREIOENXIOE2BIGEAGAINENOMEMEACCESEFAULTEBUSYEEXISTENODEVEINVALENFILEENOTTYEFBIGENOSPCESPIPEERANGEENOSYSEOVERFLOW"u8;
+        private static ReadOnlySpan<ushort> NameIndex => [0, 5, 86, 0, 181, 259, 309, 389, 0, 0, 0, 470, 566, 662, 758, 0, 853, 934, 0, 1030, 0, 0, 1126, 1222, 0, 1318, 0, 1413, 1494, 1590, 0, 0, 0, 0, 1686, 0, 0, 0, 1782, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1881];
+
         /// <summary>The kernel's name for this error ("EBUSY"), or empty when it has none here.</summary>
-        public ReadOnlySpan<byte> Name => -_negativeErrno switch
+        public ReadOnlySpan<byte> Name
         {
-            1 => "EPERM"u8, 2 => "ENOENT"u8, 4 => "EINTR"u8, 5 => "EIO"u8, 6 => "ENXIO"u8,
-            7 => "E2BIG"u8, 11 => "EAGAIN"u8, 12 => "ENOMEM"u8, 13 => "EACCES"u8, 14 => "EFAULT"u8,
-            16 => "EBUSY"u8, 17 => "EEXIST"u8, 19 => "ENODEV"u8, 22 => "EINVAL"u8, 23 => "ENFILE"u8,
-            25 => "ENOTTY"u8, 27 => "EFBIG"u8, 28 => "ENOSPC"u8, 29 => "ESPIPE"u8, 34 => "ERANGE"u8,
-            38 => "ENOSYS"u8, 75 => "EOVERFLOW"u8, 512 => "ERESTARTSYS"u8,
-            _ => default,
-        };
+            get
+            {
+                int errno = -_negativeErrno;
+                if (errno == 512)
+                    return "ERESTARTSYS"u8;
+                if ((uint)errno >= (uint)NameIndex.Length || NameIndex[errno] == 0)
+                    return default;
+                int entry = NameIndex[errno];
+                return NameText.Slice(entry >> 4, entry & 0xF);
+            }
+        }
 
         public static bool operator ==(Error left, Error right) => left._negativeErrno == right._negativeErrno;
         public static bool operator !=(Error left, Error right) => left._negativeErrno != right._negativeErrno;

@@ -11,6 +11,14 @@
 
 #include <asm/fpu/api.h>
 
+/*
+ * On PREEMPT_RT the slab allocator's locks sleep, and shims call kfree and atomic
+ * allocations inside the FPU section; nothing has been measured there yet.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "KernelSharp does not support PREEMPT_RT kernels yet"
+#endif
+
 /* Run a statement outside the FPU section (it may sleep). */
 #define KSHARP_MAY_SLEEP(stmt)	\
 	do {			\

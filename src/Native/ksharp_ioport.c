@@ -23,6 +23,11 @@ void ksharp_release_region(u64 start, u64 count)
 void ksharp_outb(u8 value, u16 port) { outb(value, port); }
 void ksharp_outw(u16 value, u16 port) { outw(value, port); }
 void ksharp_outl(u32 value, u16 port) { outl(value, port); }
-u8 ksharp_inb(u16 port) { return inb(port); }
-u16 ksharp_inw(u16 port) { return inw(port); }
+/*
+ * Reads return u32: compiled C# calls shims with the managed convention, which takes a
+ * small return value as already widened, while SysV leaves the upper bits undefined. So no
+ * shim returns u8, u16 or bool.
+ */
+u32 ksharp_inb(u16 port) { return inb(port); }
+u32 ksharp_inw(u16 port) { return inw(port); }
 u32 ksharp_inl(u16 port) { return inl(port); }

@@ -12,6 +12,9 @@ void *ksharp_kmalloc(size_t size, u32 flags)
 {
 	void *memory;
 
+	/* Larger requests would WARN in the page allocator: a size is input, so fail quietly. */
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL;
 	switch (flags) {
 	case KSHARP_GFP_KERNEL:
 		/* May sleep to reclaim memory: outside the FPU section. */

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What ILCompiler's output expects of a runtime, reduced to what a kernel module needs:
- * GC transitions are no-ops (there is no GC), the stack-protector cookie is a constant
- * chosen at load, and a fail-fast from compiled code is a kernel BUG.
+ * GC transitions are no-ops (there is no GC), the stack-protector cookie is drawn at load,
+ * and a fail-fast from compiled code is a kernel BUG.
  */
 #include <linux/kernel.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/string.h>
 #include <linux/module.h>
 #include <linux/kdebug.h>
 #include <linux/notifier.h>
 #include <asm/traps.h>
+#include <asm/fpu/api.h>
+#include <asm/cpufeature.h>
 #include "ksharp.h"
 
-/* Read by the stack-protector prologue/epilogue of compiled C#. */
+/* Read by the stack-protector prologue/epilogue of compiled C#; randomized at init. */
 unsigned long __security_cookie = 0x2b992ddfa232UL;
 /* Checked after calls that suppress GC transitions: never set, no GC ever asks. */
 int RhpTrapThreads;
@@ -28,6 +31,8 @@ void RhpGcPoll(void) { }
 void __noreturn ksharp_panic(const char *message, size_t length)
 {
 	pr_emerg("%s: C# failure: %.*s\n", THIS_MODULE->name, (int)length, message);
+	/* C# never resumes: close its FPU section so this CPU can use the FPU again. */
+	kernel_fpu_end();
 	BUG();
 }
 
@@ -41,8 +46,9 @@ void __noreturn RhpFallbackFailFast(void)
 /*
  * Some failures .NET reports as exceptions are CPU traps in compiled code: RyuJIT emits no
  * zero check before idiv (the divide error is the check), and a null reference is a page
- * fault. When an oops comes from this module, name the failure the way .NET would before
- * the kernel prints its report.
+ * fault. When an oops comes from this module, name the failure the way .NET would, after
+ * the kernel's own report. The trap is told by the oops' title: a kernel-mode page fault
+ * reaches here through __die("Oops") with a stale trap number, so trapnr alone would lie.
  */
 static int ksharp_die(struct notifier_block *block, unsigned long event, void *data)
 {
@@ -50,15 +56,10 @@ static int ksharp_die(struct notifier_block *block, unsigned long event, void *d
 
 	if (event != DIE_OOPS || !args->regs || !within_module(instruction_pointer(args->regs), THIS_MODULE))
 		return NOTIFY_DONE;
-	switch (args->trapnr) {
-	case X86_TRAP_DE:
+	if (args->str && !strcmp(args->str, "divide error"))
 		pr_emerg("%s: C# failure: DivideByZeroException: attempted to divide by zero\n", THIS_MODULE->name);
-		break;
-	case X86_TRAP_PF:
-	case X86_TRAP_GP:
+	else if ((args->str && !strcmp(args->str, "Oops")) || args->trapnr == X86_TRAP_GP)
 		pr_emerg("%s: C# failure: NullReferenceException or invalid memory access\n", THIS_MODULE->name);
-		break;
-	}
 	return NOTIFY_DONE;
 }
 
@@ -66,9 +67,21 @@ static struct notifier_block ksharp_die_notifier = {
 	.notifier_call = ksharp_die,
 };
 
-/* Called by the generated module_init before any C#, and by module_exit after. */
+/* Called by the generated module_init before C# init, and by module_exit after C# exit. */
 int ksharp_runtime_init(void)
 {
+	/*
+	 * Compiled C# has no ENDBR landing pads, and RyuJIT emits indirect calls and jump
+	 * tables, so with indirect branch tracking on the first one would be a fatal #CP.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
+		pr_err("%s: KernelSharp modules cannot run with indirect branch tracking on (boot with ibt=off)\n",
+		       THIS_MODULE->name);
+		return -EOPNOTSUPP;
+	}
+	/* No C# frame is live here (load-time parameter setters have returned), so the
+	 * cookie can change without tripping a check. */
+	get_random_bytes(&__security_cookie, sizeof(__security_cookie));
 	return register_die_notifier(&ksharp_die_notifier);
 }
 

@@ -13,33 +13,22 @@ namespace KernelSharp.Glue
         public static void Set(void* table) => Pointer = table;
     }
 
+    /// <summary>
+    /// Conversions the generated entry points use. The generated code calls the driver's
+    /// methods directly, not through generic helpers: a module or file type is a class, and
+    /// generic code over classes is shared and calls through function pointers, which
+    /// compiled C# must avoid (no ENDBR landing pads for indirect branch tracking).
+    /// </summary>
     public static unsafe class EntryPoints
     {
-        public static int Init<TModule>() where TModule : IKernelModule
-        {
-            Result result = TModule.Init();
-            if (result.Failed)
-                TModule.Exit(); // one teardown releases whatever Init had acquired
-            return result.ToErrno();
-        }
+        public static File File(void* file) => new(file);
 
-        public static void Exit<TModule>() where TModule : IKernelModule => TModule.Exit();
+        public static UserReader Reader(nint buffer, nuint length) => new(buffer, length);
 
-        public static int Open<TFile>(void* file) where TFile : IFileOperations => TFile.Open(new File(file)).ToErrno();
+        public static UserWriter Writer(nint buffer, nuint length) => new(buffer, length);
 
-        public static int Release<TFile>(void* file) where TFile : IFileOperations
-        {
-            TFile.Release(new File(file));
-            return 0;
-        }
-
-        public static nint Read<TFile>(void* file, nint buffer, nuint length, long* position) where TFile : IFileOperations =>
-            ToSizeReturn(TFile.Read(new File(file), new UserWriter(buffer, length), ref *position));
-
-        public static nint Write<TFile>(void* file, nint buffer, nuint length, long* position) where TFile : IFileOperations =>
-            ToSizeReturn(TFile.Write(new File(file), new UserReader(buffer, length), ref *position));
-
-        private static nint ToSizeReturn(Result<nint> result) =>
+        /// <summary>The count, or the negative errno: what read and write return to the kernel.</summary>
+        public static nint SizeReturn(Result<nint> result) =>
             result.TryGetValue(out nint count) ? count : result.Error.Errno;
     }
 }

@@ -58,8 +58,8 @@ namespace KernelSharp.IO
         public void WriteByte(int offset, byte value) => Native.ksharp_outb(value, Port(offset, 1));
         public void WriteUInt16(int offset, ushort value) => Native.ksharp_outw(value, Port(offset, 2));
         public void WriteUInt32(int offset, uint value) => Native.ksharp_outl(value, Port(offset, 4));
-        public byte ReadByte(int offset) => Native.ksharp_inb(Port(offset, 1));
-        public ushort ReadUInt16(int offset) => Native.ksharp_inw(Port(offset, 2));
+        public byte ReadByte(int offset) => (byte)Native.ksharp_inb(Port(offset, 1));
+        public ushort ReadUInt16(int offset) => (ushort)Native.ksharp_inw(Port(offset, 2));
         public uint ReadUInt32(int offset) => Native.ksharp_inl(Port(offset, 4));
 
         public void Dispose()
@@ -74,7 +74,8 @@ namespace KernelSharp.IO
         // An access outside the region (or on an empty one) is a driver bug, not bad input.
         private ushort Port(int offset, int width)
         {
-            if (_resource == null || offset < 0 || offset + width > _count)
+            // Written so it cannot overflow: offset + width would wrap near int.MaxValue.
+            if (_resource == null || offset < 0 || offset > _count - width)
                 Environment.FailFast("ArgumentOutOfRangeException: port access outside the reserved region");
             return (ushort)(_start + offset);
         }

@@ -26,10 +26,12 @@ namespace KernelSharp.Interop
         internal static extern void ksharp_outw(ushort value, ushort port);
         [RuntimeImport(Shim, "ksharp_outl"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_outl(uint value, ushort port);
+        // Shims never return u8/u16/bool: the managed convention takes small return values as
+        // already widened, SysV does not widen them. The reads return uint; callers narrow.
         [RuntimeImport(Shim, "ksharp_inb"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern byte ksharp_inb(ushort port);
+        internal static extern uint ksharp_inb(ushort port);
         [RuntimeImport(Shim, "ksharp_inw"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern ushort ksharp_inw(ushort port);
+        internal static extern uint ksharp_inw(ushort port);
         [RuntimeImport(Shim, "ksharp_inl"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_inl(ushort port);
 

@@ -176,7 +176,7 @@ public static class CGlueGenerator
             }
 
             static const struct kernel_param_ops {{m}}_ops_{{p}} = {
-            	.set = {{m}}_set_{{p}},
+            {{(parameter.Type == ParameterType.Bool ? "\t.flags = KERNEL_PARAM_OPS_FL_NOARG, /* \"insmod m.ko flag\" means flag=1 */\n" : "")}}	.set = {{m}}_set_{{p}},
             	.get = {{m}}_get_{{p}},
             };
             module_param_cb({{p}}, &{{m}}_ops_{{p}}, NULL, 0{{Convert.ToString(parameter.Permissions, 8)}});

@@ -32,11 +32,14 @@ public static class CSharpGlueGenerator
         for (int i = 0; i < model.FileOperations.Count; i++)
             s.Append($"            global::KernelSharp.Glue.FileOperationsTable<{model.FileOperations[i].TypeName}>.Set(fileOperationsTables[{i}]);\n");
         s.Append($$"""
-                        return global::KernelSharp.Glue.EntryPoints.Init<{{module}}>();
+                        global::KernelSharp.Result result = {{module}}.Init();
+                        if (result.Failed)
+                            {{module}}.Exit(); // one teardown releases whatever Init had acquired
+                        return result.ToErrno();
                     }
 
                     [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "{{names.CSharpEntry(GlueNames.Exit)}}")]
-                    private static void Exit() => global::KernelSharp.Glue.EntryPoints.Exit<{{module}}>();
+                    private static void Exit() => {{module}}.Exit();
 
             """);
         for (int i = 0; i < model.FileOperations.Count; i++)
@@ -47,9 +50,14 @@ public static class CSharpGlueGenerator
                 if (!type.Implemented.HasFlag(op))
                     continue;
                 string what = GlueNames.FileOperationEntry(i, op);
-                string signature = op is FileOperation.Open or FileOperation.Release
-                    ? $"int {Pascal(what)}(void* file) => global::KernelSharp.Glue.EntryPoints.{op}<{type.TypeName}>(file);"
-                    : $"nint {Pascal(what)}(void* file, nint buffer, nuint length, long* position) => global::KernelSharp.Glue.EntryPoints.{op}<{type.TypeName}>(file, buffer, length, position);";
+                const string Glue = "global::KernelSharp.Glue.EntryPoints";
+                string signature = op switch
+                {
+                    FileOperation.Open => $"int {Pascal(what)}(void* file) => {type.TypeName}.Open({Glue}.File(file)).ToErrno();",
+                    FileOperation.Release => $"int {Pascal(what)}(void* file) {{ {type.TypeName}.Release({Glue}.File(file)); return 0; }}",
+                    FileOperation.Read => $"nint {Pascal(what)}(void* file, nint buffer, nuint length, long* position) => {Glue}.SizeReturn({type.TypeName}.Read({Glue}.File(file), {Glue}.Writer(buffer, length), ref *position));",
+                    _ => $"nint {Pascal(what)}(void* file, nint buffer, nuint length, long* position) => {Glue}.SizeReturn({type.TypeName}.Write({Glue}.File(file), {Glue}.Reader(buffer, length), ref *position));",
+                };
                 s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static {signature}\n");
             }
         }

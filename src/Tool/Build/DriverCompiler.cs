@@ -53,6 +53,12 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
         ThrowOnErrors(compilation.GetDiagnostics(), "C# compilation failed");
+        var externs = trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            .Where(method => method.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword)))
+            .Select(method => $"{Where(method)}: error KS0002: extern method '{method.Identifier.Text}': drivers reach the kernel through the KernelSharp library; a missing kernel API belongs in the library and its shims")
+            .ToList();
+        if (externs.Count > 0)
+            throw new BuildError($"drivers cannot declare extern methods: {externs.Count} error(s)", string.Join('\n', externs));
         var copies = OwnershipChecker.Check(compilation, trees);
         if (copies.Count > 0)
             throw new BuildError($"owned values copied: {copies.Count} error(s)", string.Join('\n', copies));
@@ -73,6 +79,12 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
             throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(Format)));
+    }
+
+    private static string Where(SyntaxNode node)
+    {
+        var span = node.GetLocation().GetMappedLineSpan();
+        return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
     }
 
     /// <summary>file(line,col): error CSxxxx: message — the shape editors and CI logs understand.</summary>

@@ -30,6 +30,18 @@ public sealed class ElfObject
 
     public static ElfObject Read(byte[] data)
     {
+        try
+        {
+            return Parse(data);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            throw new BuildError($"the compiled C# object is malformed ({e.Message})");
+        }
+    }
+
+    private static ElfObject Parse(byte[] data)
+    {
         if (data.Length < 64 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
             throw new BuildError("the compiled C# object is not an ELF file");
         if (data[4] != 2 || data[5] != 1)
@@ -62,6 +74,8 @@ public sealed class ElfObject
             }
         }
 
+        if (sections.FirstOrDefault(s => s.Type == 9 /* SHT_REL */) is { } rel)
+            throw new BuildError($"the compiled C# object has REL relocations ({rel.Name}); x86-64 modules use RELA only");
         var relocations = new List<Relocation>();
         foreach (Section rela in sections.Where(s => s.Type == 4 /* SHT_RELA */))
         {
@@ -81,16 +95,20 @@ public sealed class ElfObject
         Symbols.Where(s => s.SectionIndex == section.Index && s.Value <= offset && (s.Size == 0 ? s.IsFunction : offset < s.Value + s.Size))
             .OrderByDescending(s => s.Value).FirstOrDefault();
 
-    /// <summary>x86-64 relocation types the kernel's module loader applies (arch/x86/kernel/module.c).</summary>
+    /// <summary>
+    /// x86-64 relocation types the kernel's module loader applies correctly to a module
+    /// (arch/x86/kernel/module.c). R_X86_64_32 is left out: the loader knows it, but a
+    /// module lives in the top 2 GiB, where a zero-extended 32-bit address always overflows.
+    /// </summary>
     public static readonly IReadOnlyDictionary<uint, string> LoaderAcceptedRelocations = new Dictionary<uint, string>
     {
         [0] = "R_X86_64_NONE", [1] = "R_X86_64_64", [2] = "R_X86_64_PC32", [4] = "R_X86_64_PLT32",
-        [10] = "R_X86_64_32", [11] = "R_X86_64_32S", [24] = "R_X86_64_PC64",
+        [11] = "R_X86_64_32S", [24] = "R_X86_64_PC64",
     };
 
     public static string RelocationName(uint type) => LoaderAcceptedRelocations.TryGetValue(type, out string? name) ? name : type switch
     {
-        9 => "R_X86_64_GOTPCREL", 3 => "R_X86_64_GOT32", 16 => "R_X86_64_DTPMOD64", 17 => "R_X86_64_DTPOFF64",
+        9 => "R_X86_64_GOTPCREL", 3 => "R_X86_64_GOT32", 10 => "R_X86_64_32", 16 => "R_X86_64_DTPMOD64", 17 => "R_X86_64_DTPOFF64",
         18 => "R_X86_64_TPOFF64", 19 => "R_X86_64_TLSGD", 20 => "R_X86_64_TLSLD", 21 => "R_X86_64_DTPOFF32",
         22 => "R_X86_64_GOTTPOFF", 23 => "R_X86_64_TPOFF32", 41 => "R_X86_64_GOTPCRELX", 42 => "R_X86_64_REX_GOTPCRELX",
         _ => $"relocation type {type}",
@@ -133,12 +151,23 @@ public static class ObjectChecker
     };
 
     /// <summary>
-    /// Finds relocations the module loader would reject and symbols nothing will define.
+    /// Kernel functions compiled C# may call without a shim: they never sleep and have a
+    /// stable signature. Everything else goes through src/Native, where a shim leaves the
+    /// FPU section before anything that may sleep (architecture rule 2).
+    /// </summary>
+    public static readonly IReadOnlySet<string> DirectKernelCalls = new HashSet<string>(StringComparer.Ordinal) { "memmove", "memset" };
+
+    /// <summary>
+    /// Finds relocations the module loader would reject, symbols nothing will define, calls
+    /// to kernel functions that bypass the shims, and static constructors left to run lazily.
     /// <paramref name="defined"/> holds what the shims and runtime stubs define,
     /// <paramref name="kernelExports"/> what the target kernel exports.
     /// </summary>
-    public static IReadOnlyList<string> Check(ElfObject elf, ISet<string> defined, ISet<string> kernelExports)
+    public static IReadOnlyList<string> Check(ElfObject elf, ISet<string> defined, ISet<string> kernelExports, string? assemblyName = null)
     {
+        string Describe(string symbol) => ObjectChecker.Describe(symbol, assemblyName);
+        string User(ElfObject elf, ElfObject.Relocation relocation) => ObjectChecker.User(elf, relocation, assemblyName);
+        string UsedBy(ElfObject elf, Func<ElfObject.Relocation, bool> match) => ObjectChecker.UsedBy(elf, match, assemblyName);
         var problems = new List<string>();
         foreach (var group in elf.Relocations.Where(r => !ElfObject.LoaderAcceptedRelocations.ContainsKey(r.Type))
                      .GroupBy(r => (r.Type, User(elf, r))))
@@ -149,20 +178,54 @@ public static class ObjectChecker
         }
         foreach (ElfObject.Symbol symbol in elf.Symbols.Where(s => s.IsUndefined).DistinctBy(s => s.Name))
         {
-            if (defined.Contains(symbol.Name) || kernelExports.Contains(symbol.Name))
+            if (defined.Contains(symbol.Name) || DirectKernelCalls.Contains(symbol.Name))
                 continue;
-            string users = string.Join(", ", elf.Relocations.Where(r => r.Symbol.Name == symbol.Name).Select(r => User(elf, r)).Distinct().Take(3));
-            string where = users.Length > 0 ? $" (used by {users})" : "";
-            problems.Add(UnsupportedHelpers.TryGetValue(symbol.Name, out string? why)
-                ? $"C# code that {why}{where}"
-                : $"unresolved symbol {symbol.Name}{where}: no shim in src/Native defines it and the kernel does not export it");
+            string where = UsedBy(elf, r => r.Symbol.Name == symbol.Name);
+            if (UnsupportedHelpers.TryGetValue(symbol.Name, out string? why))
+                problems.Add($"C# code that {why}{where}");
+            else if (kernelExports.Contains(symbol.Name))
+                problems.Add($"C# calls the kernel function {symbol.Name} directly{where}: kernel functions are reached through the shims in src/Native, which leave the FPU section before anything that may sleep");
+            else
+                problems.Add($"unresolved symbol {symbol.Name}{where}: no shim in src/Native defines it and the kernel does not export it");
         }
+
+        // The compiler evaluates most static constructors at build time. One it could not
+        // would run at first use, from any CPU, with no lock: refuse it, naming the class.
+        // ILCompiler reaches the runner through a helper named after the class's statics.
+        var lazyClasses = elf.Relocations
+            .Where(r => IsCode(r.Target) && r.Symbol.Name.Contains("ClassConstructorRunner__CheckStaticClassConstruction", StringComparison.Ordinal))
+            .Select(r => elf.FunctionAt(r.Target, r.Offset)?.Name ?? "")
+            .Where(caller => !caller.Contains("ClassConstructorRunner", StringComparison.Ordinal))
+            .Select(caller => LazyStaticsHelper.Match(caller) is { Success: true } m ? Describe(m.Groups["type"].Value) : Describe(caller))
+            .Distinct()
+            .ToList();
+        foreach (string type in lazyClasses)
+            problems.Add($"the static constructor of {type} cannot run at build time, so it would run at first use, on any CPU, without a lock: give its static fields constant initializers, or set them in Init");
         return problems;
     }
 
-    private static string User(ElfObject elf, ElfObject.Relocation relocation) =>
-        elf.FunctionAt(relocation.Target, relocation.Offset) is { } function ? Describe(function.Name) : $"{relocation.Target.Name}+0x{relocation.Offset:x}";
+    private static readonly System.Text.RegularExpressions.Regex LazyStaticsHelper = new(@"^_*Get(NonGC|GC|Thread)StaticBase_(?<type>.+)$");
 
-    /// <summary>ILCompiler's mangled names read well enough once the prefix underscores go.</summary>
-    private static string Describe(string symbol) => symbol.Replace("__", ".");
+    private static bool IsCode(ElfObject.Section section) => (section.Flags & 0x4 /* SHF_EXECINSTR */) != 0;
+
+    // Users are functions in code sections; unwind tables also point at code but say nothing.
+    private static string UsedBy(ElfObject elf, Func<ElfObject.Relocation, bool> match, string? assemblyName)
+    {
+        string users = string.Join(", ", elf.Relocations.Where(r => IsCode(r.Target) && match(r)).Select(r => User(elf, r, assemblyName)).Distinct().Take(3));
+        return users.Length > 0 ? $" (used by {users})" : "";
+    }
+
+    private static string User(ElfObject elf, ElfObject.Relocation relocation, string? assemblyName) =>
+        elf.FunctionAt(relocation.Target, relocation.Offset) is { } function ? Describe(function.Name, assemblyName) : $"{relocation.Target.Name}+0x{relocation.Offset:x}";
+
+    /// <summary>
+    /// ILCompiler mangles names as ASSEMBLY_NAMESPACE_TYPE__METHOD; without the driver's
+    /// assembly prefix and with "." for "__" they read like C#.
+    /// </summary>
+    private static string Describe(string symbol, string? assemblyName)
+    {
+        if (assemblyName is not null && symbol.StartsWith(assemblyName + "_", StringComparison.Ordinal))
+            symbol = symbol[(assemblyName.Length + 1)..];
+        return symbol.Replace("__", ".");
+    }
 }

@@ -26,7 +26,9 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string output = Path.GetFullPath(request.OutputDirectory);
         string work = Path.Combine(output, "build");
         Directory.CreateDirectory(work);
-        string assemblyName = new DirectoryInfo(driver).Name;
+        // The assembly name prefixes every compiled symbol (and kernel stack traces), so it is
+        // the project folder's name in the characters ILCompiler keeps as they are.
+        string assemblyName = Regex.Replace(new DirectoryInfo(driver).Name, "[^A-Za-z0-9_]", "_");
 
         var compiled = Step("compile C#", () =>
         {
@@ -55,7 +57,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string csharpObject = Path.Combine(work, $"{module}_csharp.o");
         var shims = Step("check object", () =>
         {
-            var needed = CheckObject(compiledObject, request.Headers);
+            var needed = CheckObject(compiledObject, request.Headers, assemblyName);
             StripUnwindTables(compiledObject, csharpObject);
             return needed;
         });
@@ -122,14 +124,16 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
     }
 
     /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>
-    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers)
+    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers, string assemblyName)
     {
         ElfObject elf = ElfObject.Read(File.ReadAllBytes(objectPath));
         var shimFiles = toolchain.ShimDefinitions();
         var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s), StringComparer.Ordinal);
-        var problems = ObjectChecker.Check(elf, defined, new HashSet<string>(headers.Exports(), StringComparer.Ordinal));
+        var problems = ObjectChecker.Check(elf, defined, new HashSet<string>(headers.Exports(), StringComparer.Ordinal), assemblyName);
         if (problems.Count > 0)
-            throw new BuildError(problems.Count == 1 ? problems[0] : $"{problems.Count} problems in the compiled C#", string.Join('\n', problems));
+            throw problems.Count == 1
+                ? new BuildError(problems[0])
+                : new BuildError($"{problems.Count} problems in the compiled C#", string.Join('\n', problems));
 
         // Link only the shims the C# object calls (and the runtime stubs every object needs).
         var undefined = elf.Symbols.Where(s => s.IsUndefined).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);

@@ -241,11 +241,14 @@ public sealed class EchoDevice : IFileOperations
 
     public static unsafe Result<nint> Read(File file, UserWriter destination, ref long position)
     {
-        if (position < 0 || position >= s_store.Length)
+        // Read the length once: a write on another CPU may change it meanwhile. (The data may
+        // still tear; this test device takes no lock.)
+        int length = s_store.Length;
+        if (position < 0 || position >= length)
             return 0;
         fixed (byte* data = s_store.Data)
         {
-            Result<int> copied = destination.CopyFrom(new ReadOnlySpan<byte>(data + position, s_store.Length - (int)position));
+            Result<int> copied = destination.CopyFrom(new ReadOnlySpan<byte>(data + position, length - (int)position));
             if (copied.Failed)
                 return copied.Error;
             position += copied.Value;

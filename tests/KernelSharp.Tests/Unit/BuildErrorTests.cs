@@ -33,7 +33,7 @@ public class BuildErrorTests
             public static int Allocate() { s_kept = new Box(); return s_kept.Value; }
             """).Replace("public static Result Init() => Result.Ok;", "public static Result Init() => Allocate() > 0 ? Result.Ok : Error.EIO;"));
         Assert.Contains("C# code that allocates a managed object", error.Message + error.Details);
-        Assert.Contains("SnippetModule.Allocate", error.Message + error.Details);
+        Assert.Contains("(used by SnippetModule.Allocate", error.Message + error.Details);
         Assert.Contains("stores an object reference in a field", error.Message + error.Details);
         Assert.DoesNotContain("unresolved symbol", error.Message + error.Details);
     }
@@ -43,6 +43,38 @@ public class BuildErrorTests
     {
         var error = BuildFails(Drivers.Module().Replace("public static void Exit() { }", "public static void Exit() { if (Result.Ok.IsOk) throw new Exception(); }"));
         Assert.Contains("exception", (error.Message + error.Details).ToLowerInvariant());
+    }
+
+    [Fact]
+    public void A_static_constructor_left_for_run_time_is_refused_naming_the_class()
+    {
+        var error = BuildFails(Drivers.Usings + "using KernelSharp.Memory;\n" + """
+            [KernelModule("snippet")]
+            public sealed class SnippetModule : IKernelModule
+            {
+                public static Result Init() => Holder.Value > 0 ? Result.Ok : Error.EIO;
+                public static void Exit() { }
+            }
+            static class Holder
+            {
+                public static readonly int Value = Compute();
+                static int Compute()
+                {
+                    KernelBuffer.Allocate(8, Gfp.Kernel, out KernelBuffer buffer);
+                    int length = buffer.Length;
+                    buffer.Dispose();
+                    return length;
+                }
+            }
+            """);
+        Assert.Equal("the static constructor of Holder cannot run at build time, so it would run at first use, on any CPU, without a lock: give its static fields constant initializers, or set them in Init", error.Message);
+    }
+
+    [Fact]
+    public void Extern_methods_in_a_driver_are_refused()
+    {
+        var error = BuildFails(Drivers.Module("[System.Runtime.InteropServices.DllImport(\"*\")] private static extern void msleep(uint ms);"));
+        Assert.Contains("error KS0002: extern method 'msleep'", error.Details);
     }
 
     [Fact]

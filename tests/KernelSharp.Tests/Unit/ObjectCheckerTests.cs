@@ -42,7 +42,25 @@ public class ObjectCheckerTests
     {
         ElfObject elf = CompileC("extern int counter; int next(void) { return ++counter; }", "-fno-pic");
         Assert.Empty(ObjectChecker.Check(elf, new HashSet<string> { "counter" }, None));
-        Assert.Empty(ObjectChecker.Check(elf, None, new HashSet<string> { "counter" }));
+    }
+
+    [Fact]
+    public void Kernel_functions_are_reached_through_shims_except_memmove_and_memset()
+    {
+        ElfObject elf = CompileC("""
+            void msleep(unsigned int ms); void *memmove(void *d, const void *s, unsigned long n);
+            void naps(void) { msleep(10); }
+            void moves(char *a) { memmove(a, a + 1, 3); }
+            """, "-fno-pic", "-fno-builtin");
+        var problem = Assert.Single(ObjectChecker.Check(elf, None, new HashSet<string> { "msleep", "memmove" }));
+        Assert.Equal("C# calls the kernel function msleep directly (used by naps): kernel functions are reached through the shims in src/Native, which leave the FPU section before anything that may sleep", problem);
+    }
+
+    [Fact]
+    public void Rejects_32_bit_zero_extended_addresses()
+    {
+        ElfObject elf = CompileC("extern int counter; int *address(void) { return &counter; }", "-fno-pic", "-mcmodel=small");
+        Assert.Contains(ObjectChecker.Check(elf, new HashSet<string> { "counter" }, None), p => p.StartsWith("R_X86_64_32 against counter in address"));
     }
 
     [Fact]
@@ -82,5 +100,35 @@ public class ObjectCheckerTests
     public void Rejects_files_that_are_not_x86_64_relocatable_elf()
     {
         Assert.Contains("not an ELF file", Assert.Throws<BuildError>(() => ElfObject.Read(new byte[64])).Message);
+    }
+
+    [Fact]
+    public void A_truncated_object_is_a_build_error_not_a_crash()
+    {
+        string dir = Directory.CreateTempSubdirectory("ksharp-elf").FullName;
+        byte[] whole;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "x.c"), "extern int c; int f(void) { return c; }");
+            Assert.Equal(0, ProcessRunner.Run("gcc", ["-c", "-O2", "-fno-pic", "x.c", "-o", "x.o"], dir).ExitCode);
+            whole = File.ReadAllBytes(Path.Combine(dir, "x.o"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        int refused = 0;
+        for (int length = 64; length < whole.Length; length += 37)
+        {
+            try
+            {
+                ElfObject.Read(whole[..length]);
+            }
+            catch (BuildError)
+            {
+                refused++;
+            }
+        }
+        Assert.True(refused > 0);
     }
 }

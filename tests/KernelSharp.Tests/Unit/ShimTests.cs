@@ -24,6 +24,17 @@ public class ShimTests
         }
     }
 
+    // Compiled C# calls shims with the managed convention, which takes a small return value
+    // as already widened; SysV leaves the upper bits undefined. So no shim returns one.
+    [Fact]
+    public void No_shim_returns_a_value_narrower_than_32_bits()
+    {
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(Root, "src", "Native"), "*.c"))
+            foreach (string line in File.ReadLines(file))
+                Assert.False(Regex.IsMatch(line, @"^(u8|s8|u16|s16|bool|char|unsigned char|short|unsigned short)\s+\**ksharp_\w+\("),
+                    $"{Path.GetFileName(file)}: {line}");
+    }
+
     [Fact]
     public void Runtime_stubs_define_what_every_compiled_object_needs()
     {
