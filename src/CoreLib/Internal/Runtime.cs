@@ -157,10 +157,10 @@ namespace System.Runtime.InteropServices
 
 namespace System.Runtime.CompilerServices
 {
-    // Runs a static constructor the compiler could not evaluate at build time, once, before
-    // first use. Module code runs with preemption off inside the FPU section, and every module
-    // entry is serialized by the kernel for init, so the simple check is enough for the
-    // module-load path where constructors first run.
+    // Runs a static constructor the compiler could not evaluate at build time, at first use.
+    // ILCompiler requires it by name. It takes no lock, so ksharp refuses any driver whose
+    // compiled code would call it (the object check names the class); it exists so the
+    // compiler has a target, not to be used.
     internal static unsafe class ClassConstructorRunner
     {
         private static nint CheckStaticClassConstructionReturnNonGCStaticBase(ref StaticClassConstructionContext context, nint nonGcStaticBase)

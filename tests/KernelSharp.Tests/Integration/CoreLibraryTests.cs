@@ -8,7 +8,7 @@ public class CoreLibraryTests
     public async Task Statics_spans_literals_parsing_formatting_and_parameters_work_in_the_kernel()
     {
         var result = await Guest.Run("""
-            insmod /corechecks.ko verbose=1 big=18446744073709551615 || exit 10
+            insmod /corechecks.ko verbose big=18446744073709551615 || exit 10
             cd /sys/module/corechecks/parameters
             echo "read tunable $(cat tunable) verbose $(cat verbose) big $(cat big)"
             echo 77 > tunable && echo "wrote tunable"
