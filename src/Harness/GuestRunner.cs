@@ -244,17 +244,7 @@ public static partial class GuestRunner
     private static async Task<GuestResult> RunQemuAsync(
         string qemu, List<string> arguments, GuestOptions options, bool direct, List<string> notes, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(qemu)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            startInfo.ArgumentList.Add(argument);
-
-        using var process = new Process { StartInfo = startInfo };
+        using var process = new Process { StartInfo = HostTools.Redirected(qemu, arguments) };
         var stopwatch = Stopwatch.StartNew();
         try
         {

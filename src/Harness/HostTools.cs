@@ -1,7 +1,7 @@
 namespace KernelSharp.Harness;
 
-/// <summary>Finding and running the host programs the harness relies on.</summary>
-internal static class HostTools
+/// <summary>Finding and running host programs the harness and the build tool need.</summary>
+public static class HostTools
 {
     /// <summary>Finds an executable the way a shell would: a path containing '/' is taken as is, a bare name is
     /// looked up in each PATH directory.</summary>
@@ -32,11 +32,9 @@ internal static class HostTools
         return (File.GetUnixFileMode(path) & anyExecute) != 0;
     }
 
-    /// <summary>Runs a filter program: feeds <paramref name="input"/> to its standard input and copies its standard
-    /// output to <paramref name="outputPath"/>.</summary>
-    /// <returns>The exit code and whatever it wrote to standard error.</returns>
-    public static async Task<(int ExitCode, string StandardError)> RunFilterAsync(
-        string executable, IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input, string outputPath, CancellationToken cancellationToken)
+    /// <summary>A start description for <paramref name="executable"/> with all three standard streams
+    /// redirected and each argument passed as is (no shell, no quoting).</summary>
+    public static System.Diagnostics.ProcessStartInfo Redirected(string executable, IEnumerable<string> arguments)
     {
         var startInfo = new System.Diagnostics.ProcessStartInfo(executable)
         {
@@ -47,8 +45,16 @@ internal static class HostTools
         };
         foreach (var argument in arguments)
             startInfo.ArgumentList.Add(argument);
+        return startInfo;
+    }
 
-        using var process = System.Diagnostics.Process.Start(startInfo)
+    /// <summary>Runs a filter program: feeds <paramref name="input"/> to its standard input and copies its standard
+    /// output to <paramref name="outputPath"/>.</summary>
+    /// <returns>The exit code and whatever it wrote to standard error.</returns>
+    public static async Task<(int ExitCode, string StandardError)> RunFilterAsync(
+        string executable, IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input, string outputPath, CancellationToken cancellationToken)
+    {
+        using var process = System.Diagnostics.Process.Start(Redirected(executable, arguments))
             ?? throw new HarnessException($"Could not start {executable}.");
         try
         {

@@ -10,16 +10,8 @@ public static class ProcessRunner
 
     public static Outcome Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
+        ProcessStartInfo start = Harness.HostTools.Redirected(program, arguments);
+        start.WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };

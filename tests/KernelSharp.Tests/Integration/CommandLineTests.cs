@@ -15,14 +15,7 @@ public class CommandLineTests
     {
         if (outcome.ExitCode != exitCode)
             Assert.Fail($"ksharp exited with {outcome.ExitCode}, expected {exitCode}\n{outcome.Output}");
-        int at = 0;
-        foreach (string line in lines)
-        {
-            int found = outcome.Output.IndexOf(line, at, StringComparison.Ordinal);
-            if (found < 0)
-                Assert.Fail($"expected \"{line}\" after position {at} of ksharp's output\n{outcome.Output}");
-            at = found + line.Length;
-        }
+        GuestAssert.InOrder(outcome.Output, lines, "ksharp's output", () => outcome.Output);
     }
 
     [Fact]

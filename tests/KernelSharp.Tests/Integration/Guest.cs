@@ -87,15 +87,19 @@ public static class GuestAssert
     }
 
     /// <summary>The lines appear in this order (other lines may come between).</summary>
-    public static void InOrder(GuestResult result, params string[] lines)
+    public static void InOrder(GuestResult result, params string[] lines) =>
+        InOrder(result.Console, lines, "the console", () => result.Describe(consoleLines: 120));
+
+    /// <summary>The pieces appear in <paramref name="text"/> in this order; the failure shows <paramref name="context"/>.</summary>
+    public static void InOrder(string text, IEnumerable<string> pieces, string what, Func<string> context)
     {
         int at = 0;
-        foreach (string line in lines)
+        foreach (string piece in pieces)
         {
-            int found = result.Console.IndexOf(line, at, StringComparison.Ordinal);
+            int found = text.IndexOf(piece, at, StringComparison.Ordinal);
             if (found < 0)
-                Assert.Fail($"expected \"{line}\" after position {at} of the console\n{result.Describe(consoleLines: 120)}");
-            at = found + line.Length;
+                Assert.Fail($"expected \"{piece}\" after position {at} of {what}\n{context()}");
+            at = found + piece.Length;
         }
     }
 
