@@ -29,11 +29,17 @@ namespace KernelSharp
 
         public static void Write(LogLevel level, ReadOnlySpan<byte> utf8Line)
         {
+            // A long plain line is cut the way a formatted one is, without the formatter:
+            // at a character boundary, with the truncation mark in its last bytes.
             if (utf8Line.Length > MaxLineLength)
             {
-                LogMessage cut = new LogMessage(0, 0);
-                cut.AppendFormatted(utf8Line);
-                Write(level, ref cut);
+                ReadOnlySpan<byte> mark = LogMessage.TruncationMark;
+                int keep = MaxLineLength - mark.Length;
+                while (keep > 0 && (utf8Line[keep] & 0xC0) == 0x80)
+                    keep--;
+                fixed (byte* text = utf8Line)
+                fixed (byte* marker = mark)
+                    Native.ksharp_printk2((int)level, text, (uint)keep, marker, (uint)mark.Length);
                 return;
             }
             fixed (byte* text = utf8Line)

@@ -14,6 +14,8 @@ namespace KernelSharp.Interop
         // ksharp_printk.c
         [RuntimeImport(Shim, "ksharp_printk"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_printk(int level, byte* text, uint length);
+        [RuntimeImport(Shim, "ksharp_printk2"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_printk2(int level, byte* text, uint length, byte* more, uint moreLength);
 
         // ksharp_ioport.c
         [RuntimeImport(Shim, "ksharp_request_region"), MethodImpl(MethodImplOptions.InternalCall)]

@@ -55,6 +55,7 @@ public sealed class CoreChecksModule : IKernelModule
 
         Log.Info($"corechecks: values {-42} {0xBEEF:x} {0xBEEF:X8} {ulong.MaxValue} {long.MinValue} {true} {(byte)7:D3} {Error.ENOTTY}");
         Log.Info($"corechecks: long {Long300()}");
+        Log.Info(PlainLong); // a plain line over the limit is cut the same way, without the formatter
         Log.Info($"corechecks: parameters tunable={tunable} verbose={verbose} big={big}");
         Log.Info($"corechecks: {s_passed} passed, {s_failed} failed");
 
@@ -179,6 +180,11 @@ public sealed class CoreChecksModule : IKernelModule
         int? some = 5;
         return !none.HasValue && some.HasValue && some.Value == 5 && none.GetValueOrDefault(9) == 9;
     }
+
+    private static ReadOnlySpan<byte> PlainLong =>
+        "corechecks: plain 0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8
+        + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8
+        + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"u8;
 
     private static ReadOnlySpan<byte> Long300()
     {

@@ -34,6 +34,7 @@ public class CoreLibraryTests
         GuestAssert.Contains(result, "corechecks: parameters tunable=5 verbose=True big=18446744073709551615");
         // The printk line is bounded: 256 bytes, the end replaced by the truncation mark.
         GuestAssert.Contains(result, "corechecks: long " + string.Concat(Enumerable.Repeat("0123456789", 30))[..(256 - 17 - 5)] + "[...]\n");
+        GuestAssert.Contains(result, ("corechecks: plain " + string.Concat(Enumerable.Repeat("0123456789", 30)))[..(256 - 5)] + "[...]\n");
         GuestAssert.Contains(result, "read tunable 5 verbose Y big 18446744073709551615");
         GuestAssert.Contains(result, "wrote tunable");
         GuestAssert.Contains(result, "refused abc");
