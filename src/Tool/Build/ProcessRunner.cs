@@ -8,10 +8,13 @@ public static class ProcessRunner
 {
     public sealed record Outcome(int ExitCode, string Output);
 
-    public static Outcome Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static Outcome Run(string program, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ProcessStartInfo start = Harness.HostTools.Redirected(program, arguments);
         start.WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };

@@ -14,7 +14,7 @@ namespace CoreChecks;
 [KernelModule("corechecks", Description = "KernelSharp core library checks")]
 public sealed class CoreChecksModule : IKernelModule
 {
-    [ModuleParameter("Failure to provoke after the checks: 0 none, 1 index, 2 overflow, 3 divide, 4 cast")]
+    [ModuleParameter("Failure to provoke after the checks: 0 none, 1 index, 2 overflow, 3 divide, 4 cast, 5 null pointer")]
     public static int fail;
 
     // Runtime values the compiler cannot fold away.
@@ -79,6 +79,9 @@ public sealed class CoreChecksModule : IKernelModule
             case 4:
                 Consume((Lazy)SomeObject());
                 break;
+            case 5:
+                Log.Info($"corechecks: {ReadThrough(SomeAddress())}");
+                break;
         }
         return Result.Ok;
     }
@@ -134,6 +137,11 @@ public sealed class CoreChecksModule : IKernelModule
     }
 
     private static int Increment() => ++s_counter;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint SomeAddress() => divisor;
+
+    private static unsafe int ReadThrough(nint address) => *(int*)address;
 
     // The only objects kernel C# has are frozen literals; the compiler cannot see which one comes back.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -8,8 +8,10 @@ public class CommandLineTests
 {
     private static string Root => Unit.Drivers.Toolchain.Value.RepositoryRoot;
 
-    private static ProcessRunner.Outcome Ksharp(params string[] arguments) =>
-        ProcessRunner.Run("dotnet", [Path.Combine(Root, "artifacts", "bin", "KernelSharp.Tool", "release", "ksharp.dll"), .. arguments], Root);
+    private static ProcessRunner.Outcome Ksharp(params string[] arguments) => Ksharp(null, arguments);
+
+    private static ProcessRunner.Outcome Ksharp(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        ProcessRunner.Run("dotnet", [Path.Combine(Root, "artifacts", "bin", "KernelSharp.Tool", "release", "ksharp.dll"), .. arguments], Root, environment);
 
     private static void Expect(ProcessRunner.Outcome outcome, int exitCode, params string[] lines)
     {
@@ -48,5 +50,8 @@ public class CommandLineTests
         Expect(Ksharp("build", "samples/Hello", "--kernel-headers", "/nonexistent"), 1,
             "ksharp: error: kernel headers not found: /nonexistent does not exist (Debian: apt-get install linux-headers-amd64)");
         Expect(Ksharp("run", "samples/Hello", "--timeout", "soon"), 2, "ksharp: --timeout takes a number of seconds, not 'soon'", "usage:");
+        string noPackages = Directory.CreateTempSubdirectory("ksharp-nuget").FullName;
+        Expect(Ksharp(new Dictionary<string, string> { ["NUGET_PACKAGES"] = noPackages }, "build", "samples/Hello"), 1,
+            $"ksharp: error: ILCompiler not found at {noPackages}/runtime.linux-x64.microsoft.dotnet.ilcompiler/10.0.10/tools/ilc: restore it with 'dotnet restore'");
     }
 }
