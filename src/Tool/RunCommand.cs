@@ -78,6 +78,8 @@ public static class RunCommand
         var images = KernelImages.OnHost();
         if (parsed.Option("--kernel") is { } image)
         {
+            if (!File.Exists(image))
+                throw new BuildError($"kernel image not found: {image}");
             return images.FindByImagePath(image)
                 ?? throw new BuildError($"no kernel headers match {image}: ksharp needs /usr/src/linux-headers-VERSION for the same VERSION (Debian: linux-headers-VERSION)");
         }

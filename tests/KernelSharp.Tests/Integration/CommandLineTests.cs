@@ -50,6 +50,7 @@ public class CommandLineTests
         Expect(Ksharp("build", "samples/Hello", "--kernel-headers", "/nonexistent"), 1,
             "ksharp: error: kernel headers not found: /nonexistent does not exist (Debian: apt-get install linux-headers-amd64)");
         Expect(Ksharp("run", "samples/Hello", "--timeout", "soon"), 2, "ksharp: --timeout takes a number of seconds, not 'soon'", "usage:");
+        Expect(Ksharp("run", "samples/Hello", "--kernel", "/boot/no-such-vmlinuz"), 1, "ksharp: error: kernel image not found: /boot/no-such-vmlinuz");
         string noPackages = Directory.CreateTempSubdirectory("ksharp-nuget").FullName;
         Expect(Ksharp(new Dictionary<string, string> { ["NUGET_PACKAGES"] = noPackages }, "build", "samples/Hello"), 1,
             $"ksharp: error: ILCompiler not found at {noPackages}/runtime.linux-x64.microsoft.dotnet.ilcompiler/10.0.10/tools/ilc: restore it with 'dotnet restore'");
