@@ -51,48 +51,36 @@ int main(int argc, char **argv)
 {
 	static char buffer[4096];
 	const void *data = buffer;
+	/* volatile: the address is deliberately bad, and the compiler must not reason about it */
+	void *volatile never_mapped = (void *)8;
+	int reading;
 	size_t length;
-	ssize_t written;
+	ssize_t done;
 	int fd;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: kswrite PATH TEXT|--empty|--fault|--read-fault\n");
 		return 2;
 	}
-	if (!strcmp(argv[2], "--read-fault")) {
-		ssize_t got;
-
-		fd = open(argv[1], O_RDONLY);
-		if (fd < 0) {
-			printf("kswrite: open errno %s\n", name(errno));
-			return 1;
-		}
-		got = read(fd, (void *)8, 4);
-		if (got < 0)
-			printf("kswrite: read errno %s\n", name(errno));
-		else
-			printf("kswrite: read result %zd\n", got);
-		close(fd);
-		return 0;
-	}
-	if (!strcmp(argv[2], "--empty"))
-		length = 0;
-	else if (!strcmp(argv[2], "--fault")) {
-		data = (const void *)8; /* never mapped */
+	reading = !strcmp(argv[2], "--read-fault");
+	if (reading || !strcmp(argv[2], "--fault")) {
+		data = never_mapped;
 		length = 4;
-	} else
+	} else if (!strcmp(argv[2], "--empty"))
+		length = 0;
+	else
 		length = unescape(argv[2], buffer);
 
-	fd = open(argv[1], O_WRONLY);
+	fd = open(argv[1], reading ? O_RDONLY : O_WRONLY);
 	if (fd < 0) {
 		printf("kswrite: open errno %s\n", name(errno));
 		return 1;
 	}
-	written = write(fd, data, length);
-	if (written < 0)
-		printf("kswrite: errno %s\n", name(errno));
+	done = reading ? read(fd, (void *)data, length) : write(fd, data, length);
+	if (done < 0)
+		printf("kswrite: %serrno %s\n", reading ? "read " : "", name(errno));
 	else
-		printf("kswrite: result %zd\n", written);
+		printf("kswrite: %sresult %zd\n", reading ? "read " : "", done);
 	close(fd);
 	return 0;
 }
