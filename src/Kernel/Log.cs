@@ -34,9 +34,7 @@ namespace KernelSharp
             if (utf8Line.Length > MaxLineLength)
             {
                 ReadOnlySpan<byte> mark = LogMessage.TruncationMark;
-                int keep = MaxLineLength - mark.Length;
-                while (keep > 0 && (utf8Line[keep] & 0xC0) == 0x80)
-                    keep--;
+                int keep = Utf8Builder.CharacterBoundary(utf8Line, MaxLineLength - mark.Length);
                 fixed (byte* text = utf8Line)
                 fixed (byte* marker = mark)
                     Native.ksharp_printk2((int)level, text, (uint)keep, marker, (uint)mark.Length);

@@ -43,10 +43,8 @@ namespace KernelSharp
                 if (!_truncated)
                     return Buffer.Slice(0, _length);
                 ReadOnlySpan<byte> mark = TruncationMark;
-                int keep = MaxLength - mark.Length;
                 Span<byte> buffer = Buffer;
-                while (keep > 0 && (buffer[keep] & 0xC0) == 0x80)
-                    keep--; // never end on half a UTF-8 sequence
+                int keep = Utf8Builder.CharacterBoundary(buffer, MaxLength - mark.Length);
                 mark.CopyTo(buffer.Slice(keep));
                 return buffer.Slice(0, keep + mark.Length);
             }

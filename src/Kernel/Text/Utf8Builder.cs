@@ -20,6 +20,18 @@ namespace KernelSharp.Text
             _overflowed = false;
         }
 
+        /// <summary>
+        /// The largest length at most <paramref name="limit"/> that does not end inside a UTF-8
+        /// sequence of <paramref name="utf8"/> (which must be longer than the limit), so cut
+        /// text never holds half a character.
+        /// </summary>
+        public static int CharacterBoundary(ReadOnlySpan<byte> utf8, int limit)
+        {
+            while (limit > 0 && (utf8[limit] & 0xC0) == 0x80)
+                limit--;
+            return limit;
+        }
+
         public readonly int Length => _length;
         public readonly bool Overflowed => _overflowed;
         public readonly ReadOnlySpan<byte> Written => _buffer.Slice(0, _length);
@@ -35,10 +47,7 @@ namespace KernelSharp.Text
                 _length += utf8.Length;
                 return;
             }
-            // Cut at a character boundary so the log never holds half a UTF-8 sequence.
-            int fit = free.Length;
-            while (fit > 0 && (utf8[fit] & 0xC0) == 0x80)
-                fit--;
+            int fit = CharacterBoundary(utf8, free.Length);
             utf8.Slice(0, fit).CopyTo(free);
             _length += fit;
             _overflowed = true;

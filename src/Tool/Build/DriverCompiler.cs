@@ -81,17 +81,19 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
             throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(Format)));
     }
 
-    private static string Where(SyntaxNode node)
+    private static string Where(SyntaxNode node) => Position(node.GetLocation());
+
+    /// <summary>file(line,col) of a source location, 1-based, as compilers print it.</summary>
+    public static string Position(Location location)
     {
-        var span = node.GetLocation().GetMappedLineSpan();
+        FileLinePositionSpan span = location.GetMappedLineSpan();
         return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
     }
 
     /// <summary>file(line,col): error CSxxxx: message — the shape editors and CI logs understand.</summary>
     public static string Format(Diagnostic diagnostic)
     {
-        FileLinePositionSpan span = diagnostic.Location.GetMappedLineSpan();
-        string where = span.IsValid ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): " : "";
+        string where = diagnostic.Location.GetMappedLineSpan().IsValid ? $"{Position(diagnostic.Location)}: " : "";
         string severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
         return $"{where}{severity} {diagnostic.Id}: {diagnostic.GetMessage()}";
     }
@@ -227,7 +229,6 @@ public static class ModelReader
         Location? location = symbol.Locations.FirstOrDefault(l => l.IsInSource);
         if (location is null)
             return symbol.Name;
-        var span = location.GetMappedLineSpan();
-        return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
+        return DriverCompiler.Position(location);
     }
 }

@@ -165,22 +165,19 @@ public static class ObjectChecker
     /// </summary>
     public static IReadOnlyList<string> Check(ElfObject elf, ISet<string> defined, ISet<string> kernelExports, string? assemblyName = null)
     {
-        string Describe(string symbol) => ObjectChecker.Describe(symbol, assemblyName);
-        string User(ElfObject elf, ElfObject.Relocation relocation) => ObjectChecker.User(elf, relocation, assemblyName);
-        string UsedBy(ElfObject elf, Func<ElfObject.Relocation, bool> match) => ObjectChecker.UsedBy(elf, match, assemblyName);
         var problems = new List<string>();
         foreach (var group in elf.Relocations.Where(r => !ElfObject.LoaderAcceptedRelocations.ContainsKey(r.Type))
-                     .GroupBy(r => (r.Type, User(elf, r))))
+                     .GroupBy(r => (r.Type, User(elf, r, assemblyName))))
         {
             ElfObject.Relocation first = group.First();
             string hint = first.Type is >= 16 and <= 23 ? " (thread-local storage, e.g. [ThreadStatic], which modules cannot have)" : "";
-            problems.Add($"{ElfObject.RelocationName(first.Type)} against {Describe(first.Symbol.Name)} in {group.Key.Item2}: the kernel module loader rejects this relocation{hint}");
+            problems.Add($"{ElfObject.RelocationName(first.Type)} against {Describe(first.Symbol.Name, assemblyName)} in {group.Key.Item2}: the kernel module loader rejects this relocation{hint}");
         }
         foreach (ElfObject.Symbol symbol in elf.Symbols.Where(s => s.IsUndefined).DistinctBy(s => s.Name))
         {
             if (defined.Contains(symbol.Name) || DirectKernelCalls.Contains(symbol.Name))
                 continue;
-            string where = UsedBy(elf, r => r.Symbol.Name == symbol.Name);
+            string where = UsedBy(elf, r => r.Symbol.Name == symbol.Name, assemblyName);
             if (UnsupportedHelpers.TryGetValue(symbol.Name, out string? why))
                 problems.Add($"C# code that {why}{where}");
             else if (kernelExports.Contains(symbol.Name))
@@ -196,7 +193,7 @@ public static class ObjectChecker
             .Where(r => IsCode(r.Target) && r.Symbol.Name.Contains("ClassConstructorRunner__CheckStaticClassConstruction", StringComparison.Ordinal))
             .Select(r => elf.FunctionAt(r.Target, r.Offset)?.Name ?? "")
             .Where(caller => !caller.Contains("ClassConstructorRunner", StringComparison.Ordinal))
-            .Select(caller => LazyStaticsHelper.Match(caller) is { Success: true } m ? Describe(m.Groups["type"].Value) : Describe(caller))
+            .Select(caller => LazyStaticsHelper.Match(caller) is { Success: true } m ? Describe(m.Groups["type"].Value, assemblyName) : Describe(caller, assemblyName))
             .Distinct()
             .ToList();
         foreach (string type in lazyClasses)

@@ -60,8 +60,7 @@ public static class OwnershipChecker
             };
             if (name is null)
                 return;
-            var span = value.Syntax.GetLocation().GetMappedLineSpan();
-            problems.Add($"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {Id}: {what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
+            problems.Add($"{DriverCompiler.Position(value.Syntax.GetLocation())}: error {Id}: {what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
         }
 
         public override void VisitSimpleAssignment(ISimpleAssignmentOperation operation)

@@ -34,6 +34,23 @@ public class LogMessageTests
         Assert.Equal("failed: EBUSY (-16), ERESTARTSYS (-512), error -99", Text(ref message));
     }
 
+    // Error.Name reads a packed table (no switch, so no jump table): every named error
+    // must come back under its own name.
+    [Fact]
+    public void Every_named_error_formats_under_its_kernel_name()
+    {
+        var named = typeof(Error).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(p => p.PropertyType == typeof(Error)).ToList();
+        Assert.True(named.Count >= 23);
+        foreach (var property in named)
+        {
+            var error = (Error)property.GetValue(null)!;
+            Assert.Equal(property.Name, Encoding.ASCII.GetString(error.Name));
+        }
+        Assert.True(Error.FromErrno(-3).Name.IsEmpty);
+        Assert.True(Error.FromErrno(-4095).Name.IsEmpty);
+    }
+
     [Fact]
     public void Encodes_utf16_literals_and_utf8_spans_as_utf8()
     {
