@@ -13,9 +13,11 @@ public static class Cli
           ksharp build <driver-project-dir> [--kernel-headers <dir>] [--out <dir>]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
           ksharp run <driver-project-dir> [--kernel <vmlinuz>] [--kernel-headers <dir>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
+                     [--file <host-path>[:<guest-path>]]...
               Build the module, boot QEMU with it in a busybox initramfs (at /<module>.ko), run the
               script there (default: insmod, show dmesg, rmmod), stream the console, and exit
-              with the guest's status.
+              with the guest's status. Each --file copies a host file into the guest (default
+              guest path: /<file name>; executables keep their execute bit).
           ksharp demo
               Build samples/PowerOff, boot it, show its /proc/ioports line, and power QEMU off
               with status 43 by writing 21 to /dev/poweroff.
@@ -97,10 +99,13 @@ public sealed class UsageError(string message) : Exception(message);
 public sealed class Arguments
 {
     private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout"];
+    /// <summary>Options that may be given more than once; each use adds a value.</summary>
+    private static readonly HashSet<string> Repeatable = ["--file"];
 
     public required string Command { get; init; }
     public required IReadOnlyList<string> Positionals { get; init; }
     public required IReadOnlyDictionary<string, string> Options { get; init; }
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> RepeatedOptions { get; init; }
 
     public static Arguments Parse(IReadOnlyList<string> args)
     {
@@ -108,6 +113,7 @@ public sealed class Arguments
             throw new UsageError("no command given");
         var positionals = new List<string>();
         var options = new Dictionary<string, string>();
+        var repeated = new Dictionary<string, List<string>>();
         for (int i = 1; i < args.Count; i++)
         {
             string arg = args[i];
@@ -129,12 +135,25 @@ public sealed class Arguments
                     throw new UsageError($"option {arg} needs a value");
                 value = args[++i];
             }
+            if (Repeatable.Contains(name))
+            {
+                if (!repeated.TryGetValue(name, out var values))
+                    repeated[name] = values = [];
+                values.Add(value);
+                continue;
+            }
             if (!Known.Contains(name))
                 throw new UsageError($"unknown option {name}");
             if (!options.TryAdd(name, value))
                 throw new UsageError($"option {name} given twice");
         }
-        return new Arguments { Command = args[0], Positionals = positionals, Options = options };
+        return new Arguments
+        {
+            Command = args[0],
+            Positionals = positionals,
+            Options = options,
+            RepeatedOptions = repeated.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value),
+        };
     }
 
     public string Positional(int index, string name)
@@ -147,4 +166,7 @@ public sealed class Arguments
     }
 
     public string? Option(string name) => Options.TryGetValue(name, out string? value) ? value : null;
+
+    /// <summary>Every value of a repeatable option, in command-line order.</summary>
+    public IReadOnlyList<string> All(string name) => RepeatedOptions.TryGetValue(name, out var values) ? values : [];
 }

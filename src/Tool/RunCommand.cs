@@ -28,12 +28,13 @@ public static class RunCommand
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
         string script = scriptPath is not null ? File.ReadAllText(scriptPath) : DefaultScript(built.Model.Module.Name);
 
-        GuestResult result = await Boot(kernel, built, script, timeout);
+        GuestResult result = await Boot(kernel, built, script, timeout, ExtraFiles(parsed));
         return Report(result);
     }
 
     /// <summary>Boots QEMU with the module at /MODULE.ko and streams the console.</summary>
-    public static async Task<GuestResult> Boot(KernelImage kernel, BuildOutput built, string script, TimeSpan timeout)
+    public static async Task<GuestResult> Boot(KernelImage kernel, BuildOutput built, string script, TimeSpan timeout,
+        IReadOnlyList<GuestFile>? extraFiles = null)
     {
         Console.WriteLine($"ksharp: booting {Path.GetFileName(kernel.ImagePath)} in QEMU (TCG) with /{built.Model.Module.Name}.ko; console follows");
         try
@@ -41,7 +42,7 @@ public static class RunCommand
             return await GuestRunner.RunAsync(new GuestOptions
             {
                 KernelImagePath = kernel.ImagePath,
-                Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath)],
+                Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath), .. extraFiles ?? []],
                 Script = script,
                 Timeout = timeout,
                 OnConsoleLine = line => Console.WriteLine($"  | {line}"),
@@ -71,6 +72,25 @@ public static class RunCommand
         else
             Console.WriteLine($"ksharp: QEMU exited with status {result.QemuExitCode} before the script finished ({result.Elapsed.TotalSeconds:0.0} s)");
         return result.QemuExitCode;
+    }
+
+    /// <summary>The --file HOST[:GUEST] options as guest files; a missing host file is an error.</summary>
+    public static IReadOnlyList<GuestFile> ExtraFiles(Arguments parsed)
+    {
+        var files = new List<GuestFile>();
+        foreach (string spec in parsed.All("--file"))
+        {
+            int colon = spec.IndexOf(':');
+            string host = colon < 0 ? spec : spec[..colon];
+            string guest = colon < 0 ? "/" + Path.GetFileName(host) : spec[(colon + 1)..];
+            if (!File.Exists(host))
+                throw new BuildError($"--file: host file not found: {host}");
+            if (!guest.StartsWith('/') || guest.EndsWith('/'))
+                throw new BuildError($"--file: the guest path must be an absolute file path, not '{guest}'");
+            bool executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(host) & UnixFileMode.UserExecute) != 0;
+            files.Add(new GuestFile(guest, host, executable ? UnixModes.Executable : UnixModes.RegularFile));
+        }
+        return files;
     }
 
     private static KernelImage ChooseKernel(Arguments parsed)
