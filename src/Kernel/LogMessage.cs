@@ -11,7 +11,8 @@ namespace KernelSharp
     /// <summary>
     /// Builds one log line from an interpolated string: <c>Log.Info($"port {port:x}")</c>.
     /// Holes take any <see cref="IUtf8SpanFormattable"/> (integers, bool, <see cref="KernelSharp.Error"/>)
-    /// with .NET format strings ("x", "X4", "D3"), UTF-8 spans and strings.
+    /// with .NET format strings ("x", "X4", "D3") and alignment ({i,4}, {name,-8}), UTF-8
+    /// spans and strings.
     /// </summary>
     [InterpolatedStringHandler]
     public ref struct LogMessage
@@ -95,6 +96,47 @@ namespace KernelSharp
             Utf8Builder text = Builder();
             text.Append(value, format.AsSpan());
             Advance(text.Length, text.Overflowed);
+        }
+
+        /// <summary>{value,alignment}: right-aligned in that many bytes when positive, left-aligned when negative.</summary>
+        public void AppendFormatted<T>(T value, int alignment) where T : IUtf8SpanFormattable
+        {
+            int start = _length;
+            AppendFormatted(value);
+            Pad(start, alignment);
+        }
+
+        public void AppendFormatted<T>(T value, int alignment, string format) where T : IUtf8SpanFormattable
+        {
+            int start = _length;
+            AppendFormatted(value, format);
+            Pad(start, alignment);
+        }
+
+        // Pads the text appended since start with spaces to |alignment| bytes, as .NET does.
+        private void Pad(int start, int alignment)
+        {
+            int width = alignment < 0 ? -alignment : alignment;
+            int written = _length - start;
+            if (_truncated || written >= width)
+                return;
+            int padding = width - written;
+            if (_length + padding > MaxLength)
+            {
+                _truncated = true;
+                return;
+            }
+            Span<byte> buffer = Buffer;
+            if (alignment > 0)
+            {
+                buffer.Slice(start, written).CopyTo(buffer.Slice(start + padding));
+                buffer.Slice(start, padding).Fill((byte)' ');
+            }
+            else
+            {
+                buffer.Slice(_length, padding).Fill((byte)' ');
+            }
+            _length += padding;
         }
 
         // Once a line is cut, later holes are dropped: the builder gets no room at all.

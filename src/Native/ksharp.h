@@ -9,9 +9,13 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/atomic.h>
 
 void __noreturn ksharp_panic(const char *message, size_t length);
 int ksharp_runtime_init(void);
 void ksharp_runtime_exit(void);
+
+/* Blocks C# allocated (ksharp_kmalloc) and has not freed; module exit reports a leak. */
+extern atomic_long_t ksharp_live_allocations;
 
 #endif

@@ -8,6 +8,13 @@
 
 enum ksharp_gfp { KSHARP_GFP_KERNEL = 0, KSHARP_GFP_ATOMIC = 1, KSHARP_GFP_NOWAIT = 2 };
 
+static void *ksharp_counted(void *memory)
+{
+	if (memory)
+		atomic_long_inc(&ksharp_live_allocations);
+	return memory;
+}
+
 void *ksharp_kmalloc(size_t size, u32 flags)
 {
 	void *memory;
@@ -19,11 +26,11 @@ void *ksharp_kmalloc(size_t size, u32 flags)
 	case KSHARP_GFP_KERNEL:
 		/* May sleep to reclaim memory: outside the FPU section. */
 		KSHARP_MAY_SLEEP(memory = kzalloc(size, GFP_KERNEL));
-		return memory;
+		return ksharp_counted(memory);
 	case KSHARP_GFP_ATOMIC:
-		return kzalloc(size, GFP_ATOMIC);
+		return ksharp_counted(kzalloc(size, GFP_ATOMIC));
 	case KSHARP_GFP_NOWAIT:
-		return kzalloc(size, GFP_NOWAIT);
+		return ksharp_counted(kzalloc(size, GFP_NOWAIT));
 	default:
 		return NULL;
 	}
@@ -31,5 +38,7 @@ void *ksharp_kmalloc(size_t size, u32 flags)
 
 void ksharp_kfree(const void *memory)
 {
+	if (memory)
+		atomic_long_dec(&ksharp_live_allocations);
 	kfree(memory);
 }

@@ -22,6 +22,8 @@ unsigned long __security_cookie = 0x2b992ddfa232UL;
 /* Checked after calls that suppress GC transitions: never set, no GC ever asks. */
 int RhpTrapThreads;
 
+atomic_long_t ksharp_live_allocations = ATOMIC_LONG_INIT(0);
+
 void RhpReversePInvoke(void *frame) { }
 void RhpReversePInvokeReturn(void *frame) { }
 void RhpPInvoke(void *frame) { }
@@ -87,5 +89,11 @@ int ksharp_runtime_init(void)
 
 void ksharp_runtime_exit(void)
 {
+	long leaked = atomic_long_read(&ksharp_live_allocations);
+
+	/* Exit (or a failed Init) must have released every owned block. */
+	if (leaked)
+		pr_err("%s: %ld kernel memory block(s) allocated from C# were never freed\n",
+		       THIS_MODULE->name, leaked);
 	unregister_die_notifier(&ksharp_die_notifier);
 }

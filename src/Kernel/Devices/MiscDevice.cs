@@ -35,10 +35,7 @@ namespace KernelSharp.Devices
                 if (name[i] == 0 || name[i] == (byte)'/')
                     return Error.EINVAL;
 
-            void* table = FileOperationsTable<TFile>.Pointer;
-            if (table == null)
-                Environment.FailFast("file operations table missing: the module was not built by ksharp");
-
+            void* table = FileOperationsTable<TFile>.Require();
             int error = 0;
             void* registered;
             fixed (byte* text = name)

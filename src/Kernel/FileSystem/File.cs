@@ -1,4 +1,5 @@
 // Open files (<linux/fs.h>: struct file) as seen by file operations.
+using KernelSharp.Devices;
 using KernelSharp.Interop;
 
 namespace KernelSharp.FileSystem
@@ -15,6 +16,33 @@ namespace KernelSharp.FileSystem
 
         /// <summary>The open flags (O_ACCMODE bits, O_NONBLOCK, ...), as in <c>f_flags</c>.</summary>
         public OpenFlags Flags => (OpenFlags)Native.ksharp_file_flags(_file);
+
+        /// <summary>The access mode: <see cref="OpenFlags.ReadOnly"/>, <see cref="OpenFlags.WriteOnly"/> or <see cref="OpenFlags.ReadWrite"/>.</summary>
+        public OpenFlags AccessMode => Flags & OpenFlags.AccessModeMask;
+
+        /// <summary>Whether the file may be read and written (<c>f_mode</c>), after the kernel's checks.</summary>
+        public FileMode Mode => (FileMode)Native.ksharp_file_mode(_file);
+
+        /// <summary>
+        /// The file position (<c>f_pos</c>). Read and write get it as their <c>position</c>
+        /// argument; <see cref="IFileOperations.Seek"/> uses this for SEEK_CUR.
+        /// </summary>
+        public long Position => Native.ksharp_file_position(_file);
+
+        /// <summary>The device number of the node that was opened: which of a driver's minors this is.</summary>
+        public DeviceNumber Device => new(Native.ksharp_file_major(_file), Native.ksharp_file_minor(_file));
+
+        /// <summary>
+        /// One word of per-open state (<c>private_data</c>), for the driver to set in
+        /// <see cref="IFileOperations.Open"/> and read in later operations on the same open
+        /// file: typically an index into the driver's devices. It starts as 0 and is never
+        /// dereferenced by the library.
+        /// </summary>
+        public nuint PrivateData
+        {
+            get => Native.ksharp_file_private_data(_file);
+            set => Native.ksharp_file_set_private_data(_file, value);
+        }
     }
 
     /// <summary>Open flags from <c>&lt;uapi/asm-generic/fcntl.h&gt;</c> (identical on every kernel version).</summary>
@@ -29,5 +57,29 @@ namespace KernelSharp.FileSystem
         Truncate = 0x200,
         Append = 0x400,
         NonBlocking = 0x800,
+    }
+
+    /// <summary>What an open file allows (<c>FMODE_READ</c>, <c>FMODE_WRITE</c>); mapped by the shim.</summary>
+    [System.Flags]
+    public enum FileMode : uint
+    {
+        None = 0,
+        Read = 1,
+        Write = 2,
+    }
+
+    /// <summary>lseek's <c>whence</c> (<c>&lt;uapi/linux/fs.h&gt;</c>).</summary>
+    public enum SeekOrigin
+    {
+        /// <summary>SEEK_SET: from the start.</summary>
+        Begin = 0,
+        /// <summary>SEEK_CUR: from the current position.</summary>
+        Current = 1,
+        /// <summary>SEEK_END: from the end of the data.</summary>
+        End = 2,
+        /// <summary>SEEK_DATA: the next data at or after the offset.</summary>
+        Data = 3,
+        /// <summary>SEEK_HOLE: the next hole at or after the offset.</summary>
+        Hole = 4,
     }
 }

@@ -67,5 +67,19 @@ namespace KernelSharp.FileSystem
             }
             return count;
         }
+
+        /// <summary>
+        /// Fills the first min(<see cref="Length"/>, <paramref name="count"/>) bytes with zeros
+        /// (clear_user) and returns that count; EFAULT if the destination is not writable.
+        /// </summary>
+        public Result<nint> Clear(nint count)
+        {
+            if (count < 0)
+                return Error.EINVAL;
+            nuint length = _length < (nuint)count ? _length : (nuint)count;
+            if (length != 0 && Native.ksharp_clear_user(_address, length) != 0)
+                return Error.EFAULT;
+            return (nint)length;
+        }
     }
 }

@@ -1,6 +1,7 @@
 // Support for the C# entry points the build tool generates for each driver. Generated code
 // calls these; drivers have no reason to. They turn C arguments into the safe types and
 // results back into C return values (0 or -errno) at the border.
+using System;
 using KernelSharp.FileSystem;
 
 namespace KernelSharp.Glue
@@ -11,6 +12,28 @@ namespace KernelSharp.Glue
         internal static void* Pointer;
 
         public static void Set(void* table) => Pointer = table;
+
+        internal static void* Require()
+        {
+            if (Pointer == null)
+                Environment.FailFast("file operations table missing: the module was not built by ksharp");
+            return Pointer;
+        }
+    }
+
+    /// <summary>Where each <see cref="ISeqShow"/> type's generated C show function lives; set at init.</summary>
+    public static unsafe class SeqShowFunction<TShow> where TShow : ISeqShow
+    {
+        internal static void* Pointer;
+
+        public static void Set(void* function) => Pointer = function;
+
+        internal static void* Require()
+        {
+            if (Pointer == null)
+                Environment.FailFast("seq_file show function missing: the module was not built by ksharp");
+            return Pointer;
+        }
     }
 
     /// <summary>
@@ -27,8 +50,21 @@ namespace KernelSharp.Glue
 
         public static UserWriter Writer(nint buffer, nuint length) => new(buffer, length);
 
+        public static SeqFile Seq(void* seq) => new(seq);
+
+        public static IoctlCommand Command(uint command) => new(command);
+
+        public static IoctlArgument Argument(nuint argument) => new(argument);
+
+        /// <summary>lseek's whence as the enum; unknown values pass through and the driver refuses them.</summary>
+        public static SeekOrigin Origin(int whence) => (SeekOrigin)whence;
+
         /// <summary>The count, or the negative errno: what read and write return to the kernel.</summary>
         public static nint SizeReturn(Result<nint> result) =>
             result.TryGetValue(out nint count) ? count : result.Error.Errno;
+
+        /// <summary>The value, or the negative errno: what llseek and ioctl return to the kernel.</summary>
+        public static long LongReturn(Result<long> result) =>
+            result.TryGetValue(out long value) ? value : result.Error.Errno;
     }
 }

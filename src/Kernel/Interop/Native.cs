@@ -48,6 +48,8 @@ namespace KernelSharp.Interop
         internal static extern nuint ksharp_copy_from_user(void* destination, nint userSource, nuint count);
         [RuntimeImport(Shim, "ksharp_copy_to_user"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern nuint ksharp_copy_to_user(nint userDestination, void* source, nuint count);
+        [RuntimeImport(Shim, "ksharp_clear_user"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern nuint ksharp_clear_user(nint userDestination, nuint count);
 
         // ksharp_misc.c
         [RuntimeImport(Shim, "ksharp_misc_register"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -60,5 +62,65 @@ namespace KernelSharp.Interop
         // ksharp_file.c
         [RuntimeImport(Shim, "ksharp_file_flags"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_file_flags(void* file);
+        [RuntimeImport(Shim, "ksharp_file_mode"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_file_mode(void* file);
+        [RuntimeImport(Shim, "ksharp_file_position"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern long ksharp_file_position(void* file);
+        [RuntimeImport(Shim, "ksharp_file_major"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_file_major(void* file);
+        [RuntimeImport(Shim, "ksharp_file_minor"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_file_minor(void* file);
+        [RuntimeImport(Shim, "ksharp_file_private_data"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern nuint ksharp_file_private_data(void* file);
+        [RuntimeImport(Shim, "ksharp_file_set_private_data"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_file_set_private_data(void* file, nuint data);
+
+        // ksharp_chrdev.c
+        [RuntimeImport(Shim, "ksharp_alloc_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_alloc_chrdev_region(uint firstMinor, uint count, byte* name, uint nameLength, uint* major);
+        [RuntimeImport(Shim, "ksharp_register_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_register_chrdev_region(uint major, uint firstMinor, uint count, byte* name, uint nameLength);
+        [RuntimeImport(Shim, "ksharp_unregister_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_unregister_chrdev_region(uint major, uint firstMinor, uint count);
+        [RuntimeImport(Shim, "ksharp_cdev_add"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_cdev_add(void* fileOperations, uint major, uint minor, uint count, int* error);
+        [RuntimeImport(Shim, "ksharp_cdev_del"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_cdev_del(void* cdev);
+
+        // ksharp_class.c
+        [RuntimeImport(Shim, "ksharp_class_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_class_create(byte* name, uint nameLength, int* error);
+        [RuntimeImport(Shim, "ksharp_class_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_class_destroy(void* deviceClass);
+        [RuntimeImport(Shim, "ksharp_device_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_device_create(void* deviceClass, uint major, uint minor, byte* name, uint nameLength, int* error);
+        [RuntimeImport(Shim, "ksharp_device_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_device_destroy(void* device);
+
+        // ksharp_mutex.c
+        [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_mutex_create();
+        [RuntimeImport(Shim, "ksharp_mutex_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_mutex_destroy(void* mutex);
+        [RuntimeImport(Shim, "ksharp_mutex_lock_interruptible"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_mutex_lock_interruptible(void* mutex);
+        [RuntimeImport(Shim, "ksharp_mutex_lock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_mutex_lock(void* mutex);
+        [RuntimeImport(Shim, "ksharp_mutex_unlock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_mutex_unlock(void* mutex);
+
+        // ksharp_capability.c
+        [RuntimeImport(Shim, "ksharp_capable"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_capable(int capability);
+
+        // ksharp_proc.c
+        [RuntimeImport(Shim, "ksharp_proc_create_single"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_proc_create_single(byte* name, uint nameLength, ushort mode, void* show);
+        [RuntimeImport(Shim, "ksharp_proc_remove"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_proc_remove(void* entry);
+        [RuntimeImport(Shim, "ksharp_seq_write"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_seq_write(void* seq, byte* data, uint length);
+        [RuntimeImport(Shim, "ksharp_format_pointer"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_format_pointer(byte* buffer, uint size, void* pointer);
     }
 }

@@ -45,6 +45,9 @@ namespace KernelSharp.Memory
         public int Length => _length;
         public Span<byte> Span => new(_pointer, _length);
 
+        /// <summary>The block's address, for printing (%p, hashed) only.</summary>
+        public KernelAddress Address => new(_pointer);
+
         /// <summary>The address, for handing to a shim that keeps it (e.g. a name the kernel points to).</summary>
         internal byte* Pointer => _pointer;
 

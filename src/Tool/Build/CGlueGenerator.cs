@@ -27,6 +27,7 @@ public static class CGlueGenerator
             #include <linux/module.h>
             #include <linux/moduleparam.h>
             #include <linux/fs.h>
+            #include <linux/seq_file.h>
             #include <asm/fpu/api.h>
             #include "ksharp.h"
 
@@ -39,9 +40,17 @@ public static class CGlueGenerator
         for (int i = 0; i < model.FileOperations.Count; i++)
             AppendFileOperations(c, names, i, model.FileOperations[i]);
 
+        for (int i = 0; i < model.SeqShowTypes.Count; i++)
+            AppendSeqShow(c, names, i, model.SeqShowTypes[i]);
+
+        // What the C# side needs the address of, handed to its init in declaration order.
         c.Append($"\nstatic const void *const {m}_fops_tables[] = {{\n");
         for (int i = 0; i < model.FileOperations.Count; i++)
             c.Append($"\t&{m}_fops{i},\n");
+        c.Append("\tNULL\n};\n");
+        c.Append($"\nstatic const void *const {m}_show_functions[] = {{\n");
+        for (int i = 0; i < model.SeqShowTypes.Count; i++)
+            c.Append($"\t{m}_{GlueNames.SeqShowEntry(i)},\n");
         c.Append("\tNULL\n};\n");
 
         foreach (ModuleParameter parameter in model.Parameters)
@@ -56,7 +65,7 @@ public static class CGlueGenerator
             	if (ret)
             		return ret;
             	kernel_fpu_begin();
-            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables);
+            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions);
             	kernel_fpu_end();
             	if (ret)
             		ksharp_runtime_exit();
@@ -89,33 +98,16 @@ public static class CGlueGenerator
         string m = names.Module;
         c.Append($"\n/* File operations of {type.TypeName}. */\n");
         var slots = new List<string>();
-        if (type.Implemented.HasFlag(FileOperation.Open))
+        foreach (FileOperationSlot slot in FileOperationSlot.All)
         {
-            string what = GlueNames.FileOperationEntry(index, FileOperation.Open);
-            c.Append(Wrapper($"static int {m}_{what}(struct inode *inode, struct file *file)", "int",
-                $"{names.Trampoline(what)}(file)"));
-            slots.Add($".open = {m}_{what}");
-        }
-        if (type.Implemented.HasFlag(FileOperation.Release))
-        {
-            string what = GlueNames.FileOperationEntry(index, FileOperation.Release);
-            c.Append(Wrapper($"static int {m}_{what}(struct inode *inode, struct file *file)", "int",
-                $"{names.Trampoline(what)}(file)"));
-            slots.Add($".release = {m}_{what}");
-        }
-        if (type.Implemented.HasFlag(FileOperation.Read))
-        {
-            string what = GlueNames.FileOperationEntry(index, FileOperation.Read);
-            c.Append(Wrapper($"static ssize_t {m}_{what}(struct file *file, char __user *buffer, size_t length, loff_t *position)",
-                "ssize_t", $"{names.Trampoline(what)}(file, buffer, length, position)"));
-            slots.Add($".read = {m}_{what}");
-        }
-        if (type.Implemented.HasFlag(FileOperation.Write))
-        {
-            string what = GlueNames.FileOperationEntry(index, FileOperation.Write);
-            c.Append(Wrapper($"static ssize_t {m}_{what}(struct file *file, const char __user *buffer, size_t length, loff_t *position)",
-                "ssize_t", $"{names.Trampoline(what)}(file, buffer, length, position)"));
-            slots.Add($".write = {m}_{what}");
+            if (!type.Implemented.HasFlag(slot.Operation))
+                continue;
+            string what = GlueNames.FileOperationEntry(index, slot.Operation);
+            c.Append(Wrapper($"static {slot.CReturn} {m}_{what}({slot.KernelParameters})", slot.CReturn,
+                $"{names.Trampoline(what)}({slot.TrampolineArguments})", slot.AfterCall));
+            slots.Add($".{slot.Slot} = {m}_{what}");
+            if (slot.ExtraSlots is { } extra)
+                slots.Add(extra);
         }
         c.Append($"\nstatic const struct file_operations {m}_fops{index} = {{\n\t.owner = THIS_MODULE,\n");
         foreach (string slot in slots)
@@ -123,7 +115,15 @@ public static class CGlueGenerator
         c.Append("};\n");
     }
 
-    private static string Wrapper(string signature, string returnType, string call) => $$"""
+    private static void AppendSeqShow(StringBuilder c, GlueNames names, int index, string typeName)
+    {
+        string what = GlueNames.SeqShowEntry(index);
+        c.Append($"\n/* seq_file show function of {typeName}. */\n");
+        c.Append(Wrapper($"static int {names.Module}_{what}(struct seq_file *seq, void *unused)", "int",
+            $"{names.Trampoline(what)}(seq)"));
+    }
+
+    private static string Wrapper(string signature, string returnType, string call, string? afterCall = null) => $$"""
 
         {{signature}}
         {
@@ -132,7 +132,7 @@ public static class CGlueGenerator
         	kernel_fpu_begin();
         	ret = {{call}};
         	kernel_fpu_end();
-        	return ret;
+        {{(afterCall is null ? "" : $"\t{afterCall}\n")}}	return ret;
         }
 
         """;

@@ -25,12 +25,14 @@ public static class CSharpGlueGenerator
                 internal static unsafe class ModuleEntryPoints
                 {
                     [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "{{names.CSharpEntry(GlueNames.Init)}}")]
-                    private static int Init(void** fileOperationsTables)
+                    private static int Init(void** fileOperationsTables, void** showFunctions)
                     {
 
             """);
         for (int i = 0; i < model.FileOperations.Count; i++)
             s.Append($"            global::KernelSharp.Glue.FileOperationsTable<{model.FileOperations[i].TypeName}>.Set(fileOperationsTables[{i}]);\n");
+        for (int i = 0; i < model.SeqShowTypes.Count; i++)
+            s.Append($"            global::KernelSharp.Glue.SeqShowFunction<{model.SeqShowTypes[i]}>.Set(showFunctions[{i}]);\n");
         s.Append($$"""
                         global::KernelSharp.Result result = {{module}}.Init();
                         if (result.Failed)
@@ -45,21 +47,20 @@ public static class CSharpGlueGenerator
         for (int i = 0; i < model.FileOperations.Count; i++)
         {
             FileOperationsType type = model.FileOperations[i];
-            foreach (FileOperation op in new[] { FileOperation.Open, FileOperation.Release, FileOperation.Read, FileOperation.Write })
+            foreach (FileOperationSlot slot in FileOperationSlot.All)
             {
-                if (!type.Implemented.HasFlag(op))
+                if (!type.Implemented.HasFlag(slot.Operation))
                     continue;
-                string what = GlueNames.FileOperationEntry(i, op);
-                const string Glue = "global::KernelSharp.Glue.EntryPoints";
-                string signature = op switch
-                {
-                    FileOperation.Open => $"int {Pascal(what)}(void* file) => {type.TypeName}.Open({Glue}.File(file)).ToErrno();",
-                    FileOperation.Release => $"int {Pascal(what)}(void* file) {{ {type.TypeName}.Release({Glue}.File(file)); return 0; }}",
-                    FileOperation.Read => $"nint {Pascal(what)}(void* file, nint buffer, nuint length, long* position) => {Glue}.SizeReturn({type.TypeName}.Read({Glue}.File(file), {Glue}.Writer(buffer, length), ref *position));",
-                    _ => $"nint {Pascal(what)}(void* file, nint buffer, nuint length, long* position) => {Glue}.SizeReturn({type.TypeName}.Write({Glue}.File(file), {Glue}.Reader(buffer, length), ref *position));",
-                };
+                string what = GlueNames.FileOperationEntry(i, slot.Operation);
+                string body = slot.CSharpBody(type.TypeName);
+                string signature = $"{slot.CSharpReturn} {Pascal(what)}({slot.CSharpParameters}) {(body.StartsWith('{') ? body : $"=> {body};")}";
                 s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static {signature}\n");
             }
+        }
+        for (int i = 0; i < model.SeqShowTypes.Count; i++)
+        {
+            string what = GlueNames.SeqShowEntry(i);
+            s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static int {Pascal(what)}(void* seq) => {model.SeqShowTypes[i]}.Show(global::KernelSharp.Glue.EntryPoints.Seq(seq)).ToErrno();\n");
         }
         foreach (ModuleParameter parameter in model.Parameters)
         {

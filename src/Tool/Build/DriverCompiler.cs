@@ -108,6 +108,7 @@ public static class ModelReader
         INamedTypeSymbol moduleAttribute = Known(compilation, "KernelSharp.KernelModuleAttribute");
         INamedTypeSymbol parameterAttribute = Known(compilation, "KernelSharp.ModuleParameterAttribute");
         INamedTypeSymbol fileOperations = Known(compilation, "KernelSharp.FileSystem.IFileOperations");
+        INamedTypeSymbol seqShow = Known(compilation, "KernelSharp.FileSystem.ISeqShow");
 
         var types = AllTypes(compilation.Assembly.GlobalNamespace).ToList();
         var modules = types.Where(t => t.AllInterfaces.Contains(moduleInterface, SymbolEqualityComparer.Default)).ToList();
@@ -157,7 +158,16 @@ public static class ModelReader
             }
             tables.Add(new FileOperationsType(Display(type), implemented));
         }
-        return new DriverModel(info, parameters, tables);
+        var shows = new List<string>();
+        foreach (INamedTypeSymbol type in types.Where(t => t.AllInterfaces.Contains(seqShow, SymbolEqualityComparer.Default)))
+        {
+            if (type.IsAbstract || type.IsGenericType)
+                continue;
+            if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+                throw new BuildError($"{Where(type)}: a seq_file show type must be internal or public so the generated entry points can call it");
+            shows.Add(Display(type));
+        }
+        return new DriverModel(info, parameters, tables, shows);
     }
 
     private static readonly string[] GplCompatible = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];

@@ -4,7 +4,8 @@ namespace KernelSharp.Tool.Build;
 public sealed record DriverModel(
     ModuleInfo Module,
     IReadOnlyList<ModuleParameter> Parameters,
-    IReadOnlyList<FileOperationsType> FileOperations);
+    IReadOnlyList<FileOperationsType> FileOperations,
+    IReadOnlyList<string> SeqShowTypes);
 
 /// <summary>The [KernelModule] class and its modinfo fields.</summary>
 public sealed record ModuleInfo(string Name, string TypeName, string License, string? Author, string? Description);
@@ -16,9 +17,9 @@ public enum ParameterType { Bool, Byte, Short, UShort, Int, UInt, Long, ULong }
 public sealed record ModuleParameter(
     string Name, string FieldExpression, ParameterType Type, string Description, int Permissions);
 
-/// <summary>File operations a type implements, in kernel slot order.</summary>
+/// <summary>The IFileOperations members a type can implement (see FileOperationSlot for each).</summary>
 [Flags]
-public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8 }
+public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32 }
 
 /// <summary>A type implementing IFileOperations and the slots it fills.</summary>
 public sealed record FileOperationsType(string TypeName, FileOperation Implemented);

@@ -14,29 +14,21 @@ public sealed class GlueNames(string module)
     public const string Init = "init";
     public const string Exit = "exit";
     public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
+    public static string SeqShowEntry(int index) => $"show{index}";
     public static string ParameterSet(string name) => $"param_set_{name}";
     public static string ParameterGet(string name) => $"param_get_{name}";
 
-    /// <summary>Every entry of a driver: (what, C prototype arguments, C return type).</summary>
+    /// <summary>Every entry of a driver: (what, C return type, C prototype arguments).</summary>
     public static IEnumerable<(string What, string CReturn, string CParameters)> Entries(DriverModel model)
     {
-        yield return (Init, "int", "const void *const *fops_tables");
+        yield return (Init, "int", "const void *const *fops_tables, const void *const *show_functions");
         yield return (Exit, "void", "void");
         for (int i = 0; i < model.FileOperations.Count; i++)
-        {
-            foreach (FileOperation op in Enum.GetValues<FileOperation>())
-            {
-                if (op == FileOperation.None || !model.FileOperations[i].Implemented.HasFlag(op))
-                    continue;
-                yield return op switch
-                {
-                    FileOperation.Open or FileOperation.Release => (FileOperationEntry(i, op), "int", "struct file *file"),
-                    _ => (FileOperationEntry(i, op), "ssize_t", op == FileOperation.Read
-                        ? "struct file *file, char __user *buffer, size_t length, loff_t *position"
-                        : "struct file *file, const char __user *buffer, size_t length, loff_t *position"),
-                };
-            }
-        }
+            foreach (FileOperationSlot slot in FileOperationSlot.All)
+                if (model.FileOperations[i].Implemented.HasFlag(slot.Operation))
+                    yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.TrampolineParameters);
+        for (int i = 0; i < model.SeqShowTypes.Count; i++)
+            yield return (SeqShowEntry(i), "int", "struct seq_file *seq");
         foreach (ModuleParameter parameter in model.Parameters)
         {
             yield return (ParameterSet(parameter.Name), "void", "s64 value");

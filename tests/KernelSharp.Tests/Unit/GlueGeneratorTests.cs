@@ -8,7 +8,8 @@ public class GlueGeneratorTests
         new ModuleInfo("poweroff", "global::PowerOff.PowerOffModule", "GPL", "KernelSharp", "Powers \"QEMU\" off\n"),
         [new ModuleParameter("port", "global::PowerOff.PowerOffModule.port", ParameterType.Int, "First port", 0x124),
          new ModuleParameter("verbose", "global::PowerOff.PowerOffModule.verbose", ParameterType.Bool, "Log more", 0x1A4)],
-        [new FileOperationsType("global::PowerOff.PowerOffDevice", FileOperation.Write)]);
+        [new FileOperationsType("global::PowerOff.PowerOffDevice", FileOperation.Write)],
+        []);
 
     [Fact]
     public void C_glue_fills_only_the_implemented_slots_and_pins_the_module()
@@ -24,7 +25,7 @@ public class GlueGeneratorTests
     public void C_glue_enters_csharp_only_inside_an_fpu_section_through_trampolines()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
+        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
         {
             int at = c.IndexOf(call, StringComparison.Ordinal);
             Assert.True(at > 0, call);

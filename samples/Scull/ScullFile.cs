@@ -1,0 +1,169 @@
+// The file operations of /dev/scullN: LDD3's scull_open, scull_read, scull_write,
+// scull_llseek and scull_ioctl. Every access to a device's data holds its lock.
+using KernelSharp;
+using KernelSharp.FileSystem;
+using KernelSharp.Memory;
+using KernelSharp.Sync;
+
+namespace Scull;
+
+public sealed class ScullFile : IFileOperations
+{
+    /// <summary>
+    /// At most this many quantum sets per device. Without a bound, a seek far ahead and a
+    /// one-byte write would grow the set list until memory ran out.
+    /// </summary>
+    public const int MaxSets = 65536;
+
+    public static Result Open(File file)
+    {
+        // The cdev covers exactly our minors, so the index is in range.
+        uint index = file.Device.Minor - (uint)ScullModule.scull_minor;
+        file.PrivateData = index;
+        if (file.AccessMode == OpenFlags.WriteOnly)
+        {
+            ref ScullDevice device = ref Device(file);
+            if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
+                return Error.ERESTARTSYS;
+            using (guard)
+                device.Trim();
+        }
+        return Result.Ok;
+    }
+
+    public static Result<nint> Read(File file, UserWriter destination, ref long position)
+    {
+        ref ScullDevice device = ref Device(file);
+        if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
+            return Error.ERESTARTSYS;
+        using (guard)
+        {
+            if (position >= device.Size)
+                return 0;
+            Locate(ref device, position, out int set, out int quantum, out int offset);
+            // Up to the end of this quantum and of the data.
+            long count = Min((long)destination.Length, Min(device.Size - position, device.Quantum - offset));
+            Result<int> copied;
+            if (set < device.SetCount && !device.Sets[set].Quanta.IsEmpty && !device.Sets[set].Quanta[quantum].IsEmpty)
+                copied = destination.CopyFrom(device.Sets[set].Quanta[quantum].Span.Slice(offset, (int)count));
+            else
+            {
+                // A hole (never written, inside the data): it reads as zeros.
+                Result<nint> cleared = destination.Clear((nint)count);
+                if (cleared.Failed)
+                    return cleared.Error;
+                copied = (int)cleared.Value;
+            }
+            if (copied.Failed)
+                return copied.Error;
+            position += copied.Value;
+            return copied.Value;
+        }
+    }
+
+    public static Result<nint> Write(File file, UserReader source, ref long position)
+    {
+        ref ScullDevice device = ref Device(file);
+        if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
+            return Error.ERESTARTSYS;
+        using (guard)
+        {
+            if (position < 0)
+                return Error.EINVAL;
+            Locate(ref device, position, out int set, out int quantum, out int offset);
+            if (set >= MaxSets)
+                return Error.EFBIG;
+            Result ready = Follow(ref device, set, quantum);
+            if (ready.Failed)
+                return ready.Error;
+            ref KernelBuffer data = ref device.Sets[set].Quanta[quantum];
+            // Only up to the end of this quantum: the caller writes the rest in the next call.
+            long count = Min((long)source.Length, device.Quantum - offset);
+            Result<int> copied = source.CopyTo(data.Span.Slice(offset, (int)count));
+            if (copied.Failed)
+                return copied.Error;
+            position += copied.Value;
+            if (device.Size < position)
+                device.Size = position;
+            return copied.Value;
+        }
+    }
+
+    public static Result<long> Seek(File file, long offset, SeekOrigin origin)
+    {
+        long start;
+        switch (origin)
+        {
+            case SeekOrigin.Begin:
+                start = 0;
+                break;
+            case SeekOrigin.Current:
+                start = file.Position;
+                break;
+            case SeekOrigin.End:
+                ref ScullDevice device = ref Device(file);
+                if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
+                    return Error.ERESTARTSYS;
+                using (guard)
+                    start = device.Size;
+                break;
+            default:
+                return Error.EINVAL;
+        }
+        // A negative result, or one past what a position can hold, is refused.
+        if (offset > 0 ? start > long.MaxValue - offset : start + offset < 0)
+            return Error.EINVAL;
+        return start + offset;
+    }
+
+    public static Result<long> Ioctl(File file, IoctlCommand command, IoctlArgument argument) =>
+        ScullIoctl.Handle(command, argument);
+
+    internal static ref ScullDevice Device(File file) => ref ScullModule.Devices[(int)file.PrivateData];
+
+    /// <summary>Where <paramref name="position"/> falls: quantum set, quantum in it, byte in that.</summary>
+    private static void Locate(ref ScullDevice device, long position, out int set, out int quantum, out int offset)
+    {
+        long setSize = (long)device.Quantum * device.Qset;
+        long bySet = position / setSize;
+        long rest = position % setSize;
+        set = bySet > int.MaxValue ? int.MaxValue : (int)bySet;
+        quantum = (int)(rest / device.Quantum);
+        offset = (int)(rest % device.Quantum);
+    }
+
+    /// <summary>
+    /// Makes sure quantum set <paramref name="set"/> and its quantum <paramref name="quantum"/>
+    /// exist (LDD3's scull_follow plus the allocations in scull_write). ENOMEM changes nothing
+    /// a reader could see.
+    /// </summary>
+    private static Result Follow(ref ScullDevice device, int set, int quantum)
+    {
+        if (set >= device.Sets.Length)
+        {
+            int capacity = device.Sets.Length == 0 ? 4 : device.Sets.Length;
+            while (capacity <= set)
+                capacity *= 2;
+            Result grown = device.Sets.IsEmpty
+                ? KernelArray<QuantumSet>.Allocate(capacity, Gfp.Kernel, out device.Sets)
+                : device.Sets.Resize(capacity, Gfp.Kernel);
+            if (grown.Failed)
+                return grown;
+        }
+        if (device.SetCount <= set)
+            device.SetCount = set + 1;
+        ref QuantumSet quanta = ref device.Sets[set];
+        if (quanta.Quanta.IsEmpty)
+        {
+            Result allocated = KernelArray<KernelBuffer>.Allocate(device.Qset, Gfp.Kernel, out quanta.Quanta);
+            if (allocated.Failed)
+                return allocated;
+        }
+        ref KernelBuffer data = ref quanta.Quanta[quantum];
+        if (data.IsEmpty)
+            return KernelBuffer.Allocate(device.Quantum, Gfp.Kernel, out data);
+        return Result.Ok;
+    }
+
+    private static long Min(long a, long b) => a < b ? a : b;
+}

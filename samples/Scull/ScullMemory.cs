@@ -1,0 +1,37 @@
+// /proc/scullmem: LDD3's scull_read_procmem, line for line: per device its geometry and
+// size, every quantum set, and the quanta of the last one. Addresses print hashed (%p).
+using KernelSharp;
+using KernelSharp.FileSystem;
+using KernelSharp.Memory;
+using KernelSharp.Sync;
+
+namespace Scull;
+
+public sealed class ScullMemory : ISeqShow
+{
+    public static Result Show(SeqFile output)
+    {
+        ref KernelArray<ScullDevice> devices = ref ScullModule.Devices;
+        for (int i = 0; i < devices.Length; i++)
+        {
+            ref ScullDevice device = ref devices[i];
+            if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
+                return Error.ERESTARTSYS;
+            using (guard)
+            {
+                output.Print($"\nDevice {i}: qset {device.Qset}, q {device.Quantum}, sz {device.Size}\n");
+                for (int set = 0; set < device.SetCount; set++)
+                {
+                    ref KernelArray<KernelBuffer> quanta = ref device.Sets[set].Quanta;
+                    output.Print($"  item at {device.Sets.AddressOf(set)}, qset at {quanta.Address}\n");
+                    if (quanta.IsEmpty || set != device.SetCount - 1)
+                        continue; // only the last set's quanta, as LDD3
+                    for (int j = 0; j < quanta.Length; j++)
+                        if (!quanta[j].IsEmpty)
+                            output.Print($"     {j,3}: {quanta[j].Address}\n"); // C's "% 4i" for j >= 0
+                }
+            }
+        }
+        return Result.Ok;
+    }
+}

@@ -1,0 +1,104 @@
+// Device classes (<linux/device.h>: class_create, device_create). A device registered in a
+// class gets its /dev node from devtmpfs (and udev), so no mknod script is needed.
+using System;
+using KernelSharp.Interop;
+
+namespace KernelSharp.Devices
+{
+    /// <summary>
+    /// A device class, /sys/class/NAME. Create the driver's <see cref="DeviceNode"/>s in it;
+    /// dispose them before the class. <see cref="Dispose"/> destroys the class once.
+    /// </summary>
+    public unsafe struct DeviceClass : IDisposable
+    {
+        private const int MaxNameLength = 63;
+
+        private void* _class;
+
+        /// <summary>Creates /sys/class/<paramref name="name"/>. EEXIST when the name is taken.</summary>
+        public static Result Create(ReadOnlySpan<byte> name, out DeviceClass deviceClass)
+        {
+            deviceClass = default;
+            if (!ValidName(name))
+                return Error.EINVAL;
+            int error = 0;
+            void* created;
+            fixed (byte* text = name)
+                created = Native.ksharp_class_create(text, (uint)name.Length, &error);
+            if (created == null)
+                return Error.FromErrno(error);
+            deviceClass._class = created;
+            return Result.Ok;
+        }
+
+        /// <summary>
+        /// Creates the device <paramref name="number"/> in this class, which makes
+        /// /dev/<paramref name="name"/> appear.
+        /// </summary>
+        public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> name, out DeviceNode node)
+        {
+            node = default;
+            if (_class == null || !ValidName(name))
+                return Error.EINVAL;
+            int error = 0;
+            void* device;
+            fixed (byte* text = name)
+                device = Native.ksharp_device_create(_class, number.Major, number.Minor, text, (uint)name.Length, &error);
+            if (device == null)
+                return Error.FromErrno(error);
+            node = new DeviceNode(device);
+            return Result.Ok;
+        }
+
+        /// <summary>Creates /dev/<paramref name="baseName"/><paramref name="index"/> (for example scull0).</summary>
+        public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> baseName, uint index, out DeviceNode node)
+        {
+            node = default;
+            Span<byte> name = stackalloc byte[MaxNameLength];
+            if (baseName.Length > MaxNameLength - 10)
+                return Error.EINVAL;
+            baseName.CopyTo(name);
+            if (!index.TryFormat(name.Slice(baseName.Length), out int digits, default, null))
+                return Error.EINVAL;
+            return CreateNode(number, name.Slice(0, baseName.Length + digits), out node);
+        }
+
+        private static bool ValidName(ReadOnlySpan<byte> name)
+        {
+            if (name.IsEmpty || name.Length > MaxNameLength)
+                return false;
+            foreach (byte c in name)
+                if (c == 0 || c == (byte)'/')
+                    return false;
+            return true;
+        }
+
+        public bool IsEmpty => _class == null;
+
+        public void Dispose()
+        {
+            if (_class == null)
+                return;
+            Native.ksharp_class_destroy(_class);
+            _class = null;
+        }
+    }
+
+    /// <summary>A device in a <see cref="DeviceClass"/> and its /dev node. <see cref="Dispose"/> removes it once.</summary>
+    public unsafe struct DeviceNode : IDisposable
+    {
+        private void* _device;
+
+        internal DeviceNode(void* device) { _device = device; }
+
+        public bool IsEmpty => _device == null;
+
+        public void Dispose()
+        {
+            if (_device == null)
+                return;
+            Native.ksharp_device_destroy(_device);
+            _device = null;
+        }
+    }
+}

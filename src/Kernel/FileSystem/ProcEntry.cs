@@ -1,0 +1,50 @@
+// /proc entries (<linux/proc_fs.h>: proc_create_single, proc_remove).
+using System;
+using KernelSharp.Glue;
+using KernelSharp.Interop;
+
+namespace KernelSharp.FileSystem
+{
+    /// <summary>A file in /proc whose text a <see cref="ISeqShow"/> type prints. <see cref="Dispose"/> removes it once.</summary>
+    public unsafe struct ProcEntry : IDisposable
+    {
+        private const int MaxNameLength = 63;
+
+        private void* _entry;
+
+        /// <summary>
+        /// Creates /proc/<paramref name="name"/>, read-only (0444 unless <paramref name="mode"/>
+        /// says otherwise); reading it runs <typeparamref name="TShow"/>.Show. ENOMEM when the
+        /// kernel refuses (it does not say why: out of memory, or the name exists, which it also
+        /// warns about in the log).
+        /// </summary>
+        public static Result Create<TShow>(ReadOnlySpan<byte> name, out ProcEntry entry, ushort mode = 0x124)
+            where TShow : ISeqShow
+        {
+            entry = default;
+            if (name.IsEmpty || name.Length > MaxNameLength)
+                return Error.EINVAL;
+            foreach (byte c in name)
+                if (c == 0 || c == (byte)'/')
+                    return Error.EINVAL;
+            void* created;
+            fixed (byte* text = name)
+                created = Native.ksharp_proc_create_single(text, (uint)name.Length, mode, SeqShowFunction<TShow>.Require());
+            if (created == null)
+                return Error.ENOMEM;
+            entry._entry = created;
+            return Result.Ok;
+        }
+
+        public bool IsEmpty => _entry == null;
+
+        /// <summary>Removes the file; waits for reads in progress to finish.</summary>
+        public void Dispose()
+        {
+            if (_entry == null)
+                return;
+            Native.ksharp_proc_remove(_entry);
+            _entry = null;
+        }
+    }
+}

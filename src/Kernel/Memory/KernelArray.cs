@@ -1,0 +1,120 @@
+// Arrays in kernel memory (<linux/slab.h>: kcalloc/kfree): typed, owned, can fail.
+using System;
+using KernelSharp.Interop;
+
+namespace KernelSharp.Memory
+{
+    /// <summary>
+    /// An owned array of <typeparamref name="T"/> in kernel memory, zeroed at allocation.
+    /// Allocation and growth can fail and say so with ENOMEM. <see cref="Dispose"/> frees
+    /// the block once; elements that own resources themselves are released first by the
+    /// owner (<see cref="KernelArray.DisposeAll"/> does both).
+    /// </summary>
+    public unsafe struct KernelArray<T> : IDisposable where T : unmanaged
+    {
+        private T* _items;
+        private int _length;
+
+        /// <summary>Allocates <paramref name="length"/> zeroed elements. EINVAL for length &lt;= 0 or too large.</summary>
+        public static Result Allocate(int length, Gfp flags, out KernelArray<T> array)
+        {
+            array = default;
+            if (length <= 0 || (ulong)length * (ulong)sizeof(T) > int.MaxValue)
+                return Error.EINVAL;
+            T* items = (T*)Native.ksharp_kmalloc((nuint)length * (nuint)sizeof(T), (uint)flags);
+            if (items == null)
+                return Error.ENOMEM;
+            array._items = items;
+            array._length = length;
+            return Result.Ok;
+        }
+
+        public bool IsEmpty => _items == null;
+        public int Length => _length;
+        public Span<T> Span => new(_items, _length);
+
+        /// <summary>The element at <paramref name="index"/>, in place. A bad index is a fail-fast, as in .NET.</summary>
+        public ref T this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_length)
+                    Environment.FailFast("IndexOutOfRangeException: KernelArray index out of range");
+                return ref _items[index];
+            }
+        }
+
+        /// <summary>The block's address, for printing (%p, hashed) only.</summary>
+        public KernelAddress Address => new(_items);
+
+        /// <summary>The address of element <paramref name="index"/>, for printing (%p, hashed) only.</summary>
+        public KernelAddress AddressOf(int index) => new(&_items[index]);
+
+        /// <summary>
+        /// Grows (or shrinks) to <paramref name="length"/> elements, keeping the first ones and
+        /// zeroing new ones. On ENOMEM nothing changes. Elements move: refs taken before are stale.
+        /// </summary>
+        public Result Resize(int length, Gfp flags)
+        {
+            if (length == _length)
+                return Result.Ok;
+            Result allocated = Allocate(length, flags, out KernelArray<T> bigger);
+            if (allocated.Failed)
+                return allocated;
+            int kept = length < _length ? length : _length;
+            new Span<T>(_items, kept).CopyTo(bigger.Span);
+            Dispose();
+            _items = bigger._items;
+            _length = bigger._length;
+            return Result.Ok;
+        }
+
+        public void Dispose()
+        {
+            if (_items == null)
+                return;
+            Native.ksharp_kfree(_items);
+            _items = null;
+            _length = 0;
+        }
+    }
+
+    public static class KernelArray
+    {
+        /// <summary>Disposes every element, then frees the array: the teardown of an array of owned values.</summary>
+        public static void DisposeAll<T>(ref KernelArray<T> array) where T : unmanaged, IDisposable
+        {
+            for (int i = 0; i < array.Length; i++)
+                array[i].Dispose();
+            array.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The address of kernel memory, only for printing: it formats as the kernel's %p does
+    /// (hashed), so logs and /proc files never reveal where kernel memory is.
+    /// </summary>
+    public readonly unsafe struct KernelAddress : IUtf8SpanFormattable
+    {
+        private readonly void* _address;
+
+        internal KernelAddress(void* address) { _address = address; }
+
+        public bool IsNull => _address == null;
+
+        public bool TryFormat(Span<byte> destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider provider)
+        {
+            // Hashed pointers print as 16 hex digits ("(null)" for NULL): 24 bytes hold either.
+            Span<byte> text = stackalloc byte[24];
+            uint length;
+            fixed (byte* buffer = text)
+                length = Native.ksharp_format_pointer(buffer, (uint)text.Length, _address);
+            bytesWritten = 0;
+            if (length > (uint)destination.Length)
+                return false;
+            text.Slice(0, (int)length).CopyTo(destination);
+            bytesWritten = (int)length;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc entries backed by seq_file (<linux/proc_fs.h>, <linux/seq_file.h>). The show
+ * function is a generated C wrapper that enters C#; the entry copies its name.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include "ksharp.h"
+#include "ksharp_fpu.h"
+
+/* proc_create_single: /proc/NAME shows what show() prints. NULL on failure. */
+struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_length, u16 mode,
+						 int (*show)(struct seq_file *, void *))
+{
+	struct proc_dir_entry *entry;
+	char text[64];
+
+	if (name_length >= sizeof(text))
+		return NULL;
+	memcpy(text, name, name_length);
+	text[name_length] = '\0';
+	KSHARP_MAY_SLEEP(entry = proc_create_single(text, mode, NULL, show));
+	return entry;
+}
+
+/* Waits for running show() calls to finish, so it sleeps. */
+void ksharp_proc_remove(struct proc_dir_entry *entry)
+{
+	KSHARP_MAY_SLEEP(proc_remove(entry));
+}
+
+/* Appends to the seq_file buffer; on overflow seq_file retries show() with a larger one. */
+void ksharp_seq_write(struct seq_file *seq, const void *data, u32 length)
+{
+	seq_write(seq, data, length);
+}
+
+/* %p: the kernel's hashed form of an address, so output never leaks a kernel address.
+ * Returns the length written (without the NUL). */
+u32 ksharp_format_pointer(char *buffer, u32 size, const void *pointer)
+{
+	int length = snprintf(buffer, size, "%p", pointer);
+
+	return length < 0 ? 0 : min_t(u32, length, size ? size - 1 : 0);
+}
