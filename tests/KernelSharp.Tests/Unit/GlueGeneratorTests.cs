@@ -87,4 +87,52 @@ public class GlueGeneratorTests
     [InlineData("é", "\"\\303\\251\"")]
     [InlineData("\u0001", "\"\\001\"")]
     public void C_literals_are_escaped(string text, string literal) => Assert.Equal(literal, CGlueGenerator.Literal(text));
+
+    private static readonly DriverModel Scull = new(
+        new ModuleInfo("scull", "global::Scull.ScullModule", "GPL", null, null),
+        [],
+        [new FileOperationsType("global::Scull.ScullFile", FileOperation.Open | FileOperation.Read | FileOperation.Write | FileOperation.Seek | FileOperation.Ioctl)],
+        ["global::Scull.ScullMemory"]);
+
+    [Fact]
+    public void Seek_stores_the_new_position_only_on_success()
+    {
+        string c = CGlueGenerator.GenerateC(Scull);
+        Assert.Contains("static loff_t scull_fops0_seek(struct file *file, loff_t offset, int whence)", c);
+        Assert.Contains("ret = scull__enter_fops0_seek(file, offset, whence);\n\tkernel_fpu_end();\n\tif (ret >= 0)\n\t\tfile->f_pos = ret;\n\treturn ret;", c);
+        Assert.Contains("\t.llseek = scull_fops0_seek,\n", c);
+    }
+
+    [Fact]
+    public void Ioctl_fills_unlocked_and_compat_slots()
+    {
+        string c = CGlueGenerator.GenerateC(Scull);
+        Assert.Contains("static long scull_fops0_ioctl(struct file *file, unsigned int command, unsigned long argument)", c);
+        Assert.Contains("\t.unlocked_ioctl = scull_fops0_ioctl,\n\t.compat_ioctl = compat_ptr_ioctl,\n", c);
+        string cs = CSharpGlueGenerator.Generate(Scull);
+        Assert.Contains("global::Scull.ScullFile.Ioctl(global::KernelSharp.Glue.EntryPoints.File(file), global::KernelSharp.Glue.EntryPoints.Command(command), global::KernelSharp.Glue.EntryPoints.Argument(argument))", cs);
+    }
+
+    [Fact]
+    public void Show_functions_are_wrapped_in_an_fpu_section_and_handed_to_init()
+    {
+        string c = CGlueGenerator.GenerateC(Scull);
+        Assert.Contains("static int scull_show0(struct seq_file *seq, void *unused)\n{\n\tint ret;\n\n\tkernel_fpu_begin();\n\tret = scull__enter_show0(seq);\n\tkernel_fpu_end();", c);
+        Assert.Contains("static const void *const scull_show_functions[] = {\n\tscull_show0,\n\tNULL\n};", c);
+        string cs = CSharpGlueGenerator.Generate(Scull);
+        Assert.Contains("global::KernelSharp.Glue.SeqShowFunction<global::Scull.ScullMemory>.Set(showFunctions[0]);", cs);
+        Assert.Contains("EntryPoint = \"scull__cs_show0\"", cs);
+        Assert.Contains("KSHARP_TRAMPOLINE scull__enter_show0, scull__cs_show0", CGlueGenerator.GenerateTrampolines(Scull));
+    }
+
+    [Fact]
+    public void Every_file_operation_slot_has_a_generated_entry()
+    {
+        var all = FileOperationSlot.All.Aggregate(FileOperation.None, (set, slot) => set | slot.Operation);
+        Assert.Equal(Enum.GetValues<FileOperation>().Aggregate(FileOperation.None, (set, op) => set | op), all);
+        var model = Scull with { FileOperations = [new FileOperationsType("global::T", all)] };
+        string cs = CSharpGlueGenerator.Generate(model);
+        foreach (FileOperationSlot slot in FileOperationSlot.All)
+            Assert.Contains($"EntryPoint = \"scull__cs_fops0_{slot.Operation.ToString().ToLowerInvariant()}\"", cs);
+    }
 }

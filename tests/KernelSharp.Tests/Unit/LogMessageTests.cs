@@ -19,6 +19,24 @@ public class LogMessageTests
     }
 
     [Fact]
+    public void Pads_aligned_holes_like_dotnet()
+    {
+        int small = 7, big = 12345;
+        LogMessage message = $"[{small,4}][{small,-4}][{big,3}][{small,5:x2}][{-small,-3}]";
+        Assert.Equal($"[{small,4}][{small,-4}][{big,3}][{small,5:x2}][{-small,-3}]", Text(ref message));
+        Assert.Equal("[   7][7   ][12345][   07][-7 ]", Text(ref message));
+    }
+
+    [Fact]
+    public void Padding_that_does_not_fit_marks_the_line_cut()
+    {
+        string fill = new('a', LogMessage.MaxLength - 2);
+        LogMessage message = $"{fill}{1,5}";
+        Assert.True(message.Truncated);
+        Assert.EndsWith("[...]", Text(ref message));
+    }
+
+    [Fact]
     public void Formats_negative_values_and_type_widths_like_dotnet()
     {
         sbyte small = -1;

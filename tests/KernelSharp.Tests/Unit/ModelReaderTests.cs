@@ -28,6 +28,24 @@ public class ModelReaderTests
         Assert.Equal(FileOperation.Write | FileOperation.Release, device.Implemented);
     }
 
+    [Fact]
+    public void Reads_seek_ioctl_and_seq_show_types()
+    {
+        DriverModel model = Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
+            public sealed class Device : IFileOperations
+            {
+                public static Result<long> Seek(File file, long offset, SeekOrigin origin) => offset;
+                public static Result<long> Ioctl(File file, IoctlCommand command, IoctlArgument argument) => 0;
+            }
+            internal sealed class Status : ISeqShow
+            {
+                public static Result Show(SeqFile output) => Result.Ok;
+            }
+            """);
+        Assert.Equal(FileOperation.Seek | FileOperation.Ioctl, Assert.Single(model.FileOperations).Implemented);
+        Assert.Equal(["global::Status"], model.SeqShowTypes);
+    }
+
     [Theory]
     [InlineData("", "[KernelModule(\"Bad-Name\")]", "module name \"Bad-Name\" must be")]
     [InlineData("", "[KernelModule(\"ok\", License = \"Proprietary\")]", "license \"Proprietary\" is not GPL-compatible")]
