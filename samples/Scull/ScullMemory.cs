@@ -28,7 +28,7 @@ public sealed class ScullMemory : ISeqShow
                         continue; // only the last set's quanta, as LDD3
                     for (int j = 0; j < quanta.Length; j++)
                         if (!quanta[j].IsEmpty)
-                            output.Print($"     {j,3}: {quanta[j].Address}\n"); // C's "% 4i" for j >= 0
+                            output.Print($"     {j,3}: {quanta[j].Address:8}\n"); // C's "    % 4i: %8p"
                 }
             }
         }

@@ -37,10 +37,12 @@ void ksharp_seq_write(struct seq_file *seq, const void *data, u32 length)
 }
 
 /* %p: the kernel's hashed form of an address, so output never leaks a kernel address.
+ * A width >= 0 is C's field width ("%8p"), which also drops the zero padding to 16 digits.
  * Returns the length written (without the NUL). */
-u32 ksharp_format_pointer(char *buffer, u32 size, const void *pointer)
+u32 ksharp_format_pointer(char *buffer, u32 size, const void *pointer, s32 width)
 {
-	int length = snprintf(buffer, size, "%p", pointer);
+	int length = width < 0 ? snprintf(buffer, size, "%p", pointer)
+			       : snprintf(buffer, size, "%*p", width, pointer);
 
 	return length < 0 ? 0 : min_t(u32, length, size ? size - 1 : 0);
 }

@@ -70,7 +70,12 @@ struct res {
 	int err;
 };
 
-#define SYS(call) ({ long r_; errno = 0; r_ = (long)(call); (struct res){ r_, r_ < 0 ? errno : 0 }; })
+#define SYS(call) ({						\
+	long r_;							\
+	errno = 0;							\
+	r_ = (long)(call);						\
+	(struct res){ r_, r_ < 0 ? errno : 0 };				\
+})
 
 /* "42" or "-1 (EINVAL)", in one of a few rotating buffers. */
 static const char *show(struct res r)
@@ -293,7 +298,12 @@ static void test_rw(void)
 	want("read-past-end", SYS(read(fd, in, 100)), 0);
 	close(fd);
 
-	/* Holes read as zeros: never-written quanta, and the unwritten part of one. */
+	/*
+	 * Holes read as zeros: never-written quanta, and the unwritten part of
+	 * one.  The trim frees quanta full of pattern, so a quantum allocated
+	 * without zeroing would likely show it (unless the kernel zeroes every
+	 * allocation, as with init_on_alloc=1, Debian's default).
+	 */
 	trim();
 	fd = dev_open(O_RDWR);
 	seek(fd, 8000, SEEK_SET);
@@ -691,7 +701,8 @@ static void test_concurrent(void)
 				done++;
 			}
 	}
-	fprintf(stderr, "scullcheck: concurrent: %lu reads during the writes: %lu complete, %lu not yet written\n",
+	/* not a check (scheduling decides), but shows whether the reads overlapped the writes */
+	fprintf(stderr, "scullcheck: concurrent: %lu reads: %lu complete, %lu not yet written\n",
 		reads, seen[1], seen[0]);
 	check(!bad, "reads-whole", "%lu bad reads, first: %s", bad, badwhat);
 	check(WIFEXITED(status[0]) && WEXITSTATUS(status[0]) == 0, "writer-a",

@@ -228,7 +228,11 @@ static ssize_t scull_write(struct file *filp, const char __user *buf,
 	}
 
 	count = min_t(size_t, count, dev->quantum - p.q_pos);
-	/* On a fault nothing is counted: size and position stay as they were. */
+	/*
+	 * On a fault nothing is counted: size and position stay as they were.
+	 * (copy_from_user zeroes what it could not copy, so stored bytes that
+	 * were to be overwritten do read back as zeros, as with the book's.)
+	 */
 	if (copy_from_user(qs->data[p.s_pos] + p.q_pos, buf, count)) {
 		ret = -EFAULT;
 		goto out;

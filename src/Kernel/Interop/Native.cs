@@ -121,6 +121,6 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_seq_write"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_seq_write(void* seq, byte* data, uint length);
         [RuntimeImport(Shim, "ksharp_format_pointer"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern uint ksharp_format_pointer(byte* buffer, uint size, void* pointer);
+        internal static extern uint ksharp_format_pointer(byte* buffer, uint size, void* pointer, int width);
     }
 }

@@ -92,7 +92,8 @@ namespace KernelSharp.Memory
 
     /// <summary>
     /// The address of kernel memory, only for printing: it formats as the kernel's %p does
-    /// (hashed), so logs and /proc files never reveal where kernel memory is.
+    /// (hashed), so logs and /proc files never reveal where kernel memory is. A format of
+    /// digits is C's field width: <c>{address:8}</c> prints as <c>%8p</c>.
     /// </summary>
     public readonly unsafe struct KernelAddress : IUtf8SpanFormattable
     {
@@ -104,11 +105,26 @@ namespace KernelSharp.Memory
 
         public bool TryFormat(Span<byte> destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider provider)
         {
-            // Hashed pointers print as 16 hex digits ("(null)" for NULL): 24 bytes hold either.
-            Span<byte> text = stackalloc byte[24];
+            int width = -1;
+            if (!format.IsEmpty && format.Length <= 2)
+            {
+                width = 0;
+                foreach (char c in format)
+                {
+                    if (c is < '0' or > '9')
+                    {
+                        width = -1; // not a width: print as plain %p
+                        break;
+                    }
+                    width = width * 10 + (c - '0');
+                }
+            }
+            // Hashed pointers print as at most 16 hex digits, "(null)" for NULL, padded to
+            // at most 99: 100 bytes hold any of them.
+            Span<byte> text = stackalloc byte[100];
             uint length;
             fixed (byte* buffer = text)
-                length = Native.ksharp_format_pointer(buffer, (uint)text.Length, _address);
+                length = Native.ksharp_format_pointer(buffer, (uint)text.Length, _address, width < 0 ? -1 : width);
             bytesWritten = 0;
             if (length > (uint)destination.Length)
                 return false;

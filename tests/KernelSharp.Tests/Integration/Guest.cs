@@ -11,7 +11,8 @@ namespace KernelSharp.Tests.Integration;
 public static class Guest
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<BuildOutput>>> Modules = new();
-    private static readonly Lazy<Task<string>> WriteHelper = new(BuildWriteHelper);
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Programs = new();
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> CModules = new();
 
     public static KernelImage Kernel { get; } = KernelImages.OnHost().RequireDefault();
 
@@ -41,9 +42,14 @@ public static class Guest
     public static Task<BuildOutput> CoreChecks => Module("tests/Drivers/CoreChecks");
 
     /// <summary>Boots the default kernel with the given modules at /NAME.ko and /kswrite, and runs the script.</summary>
-    public static async Task<GuestResult> Run(string script, params Task<BuildOutput>[] modules)
+    public static Task<GuestResult> Run(string script, params Task<BuildOutput>[] modules) => Run(script, [], modules);
+
+    /// <summary>As <see cref="Run(string, Task{BuildOutput}[])"/>, with more files in the guest.</summary>
+    public static async Task<GuestResult> Run(string script, IEnumerable<Task<GuestFile>> extraFiles, params Task<BuildOutput>[] modules)
     {
-        var files = new List<GuestFile> { new("/kswrite", await WriteHelper.Value, UnixModes.Executable) };
+        var files = new List<GuestFile> { await Program("tests/Guest/kswrite.c") };
+        foreach (var file in extraFiles)
+            files.Add(await file);
         foreach (var module in modules)
         {
             BuildOutput built = await module;
@@ -58,17 +64,41 @@ public static class Guest
         });
     }
 
-    // tests/Guest/kswrite.c, linked statically so it runs in the busybox initramfs.
-    private static Task<string> BuildWriteHelper() => Task.Run(() =>
-    {
-        string output = Output("guest");
-        Directory.CreateDirectory(output);
-        string binary = Path.Combine(output, "kswrite");
-        var outcome = ProcessRunner.Run("gcc", ["-static", "-O2", "-Wall", "-o", binary, Path.Combine(Toolchain.RepositoryRoot, "tests", "Guest", "kswrite.c")]);
-        if (outcome.ExitCode != 0)
-            throw new InvalidOperationException($"building the guest helper failed:\n{outcome.Output}");
-        return binary;
-    });
+    /// <summary>
+    /// A guest-side C program (relative to the repository root), linked statically so it runs
+    /// in the busybox initramfs; built once per test run, at /NAME in the guest.
+    /// </summary>
+    public static Task<GuestFile> Program(string source) =>
+        Programs.GetOrAdd(source, s => new Lazy<Task<string>>(() => Task.Run(() =>
+        {
+            string output = Output("guest");
+            Directory.CreateDirectory(output);
+            string binary = Path.Combine(output, Path.GetFileNameWithoutExtension(s));
+            var outcome = ProcessRunner.Run("gcc", ["-static", "-O2", "-Wall", "-Wextra", "-o", binary, Path.Combine(Toolchain.RepositoryRoot, s)]);
+            if (outcome.ExitCode != 0)
+                throw new InvalidOperationException($"building the guest program {s} failed:\n{outcome.Output}");
+            return binary;
+        }))).Value.ContinueWith(built => new GuestFile("/" + Path.GetFileName(built.Result), built.Result, UnixModes.Executable),
+            TaskContinuationOptions.ExecuteSynchronously);
+
+    /// <summary>
+    /// A C module (a directory with a kbuild Makefile, relative to the repository root) built
+    /// with kbuild against the test kernel's headers; built once, at /NAME.ko in the guest.
+    /// </summary>
+    public static Task<GuestFile> CModule(string directory, string module) =>
+        CModules.GetOrAdd(directory, d => new Lazy<Task<string>>(() => Task.Run(() =>
+        {
+            string output = Output("c-" + Path.GetFileName(d));
+            if (Directory.Exists(output))
+                Directory.Delete(output, recursive: true);
+            Directory.CreateDirectory(output);
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(Toolchain.RepositoryRoot, d)))
+                File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+            var outcome = ProcessRunner.Run("make", ["-C", Kernel.HeadersPath, $"M={output}", "modules"]);
+            if (outcome.ExitCode != 0)
+                throw new InvalidOperationException($"building the C module {d} failed:\n{outcome.Output}");
+            return Path.Combine(output, module + ".ko");
+        }))).Value.ContinueWith(built => new GuestFile($"/{module}.ko", built.Result), TaskContinuationOptions.ExecuteSynchronously);
 }
 
 /// <summary>Assertions on what a guest printed, with the console in every failure message.</summary>
