@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <asm/fpu/api.h>
 
 #include "scull.h"
 
@@ -52,6 +53,23 @@ module_param(scull_quantum, int, 0444);
 MODULE_PARM_DESC(scull_quantum, "Bytes per quantum, for devices trimmed from now on");
 module_param(scull_qset, int, 0444);
 MODULE_PARM_DESC(scull_qset, "Quanta per quantum set, for devices trimmed from now on");
+
+/*
+ * Benchmark only: enter and leave an empty kernel FPU section in every read and write,
+ * as each call into a KernelSharp module does. It separates what the FPU section costs
+ * (saving and restoring the user's FPU state) from what the C# code costs.
+ */
+static bool fpu_section;
+module_param(fpu_section, bool, 0444);
+MODULE_PARM_DESC(fpu_section, "Benchmark only: an empty kernel_fpu_begin/end in every read and write");
+
+static inline void scull_fpu_section(void)
+{
+	if (fpu_section) {
+		kernel_fpu_begin();
+		kernel_fpu_end();
+	}
+}
 
 struct scull_qset {
 	void **data;			/* qset quanta, each NULL until written */
@@ -163,6 +181,7 @@ static ssize_t scull_read(struct file *filp, char __user *buf, size_t count,
 	unsigned long left;
 	ssize_t ret = 0;
 
+	scull_fpu_section();
 	if (mutex_lock_interruptible(&dev->lock))
 		return -ERESTARTSYS;
 	if (*f_pos >= dev->size)
@@ -196,6 +215,7 @@ static ssize_t scull_write(struct file *filp, const char __user *buf,
 	struct scull_pos p;
 	ssize_t ret;
 
+	scull_fpu_section();
 	/* Nothing to store, so nothing to allocate. */
 	if (!count)
 		return 0;
