@@ -63,6 +63,8 @@ public sealed class ScullFile : IFileOperations
 
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
+        if (source.Length == 0)
+            return 0; // nothing to store, so nothing to allocate
         ref ScullDevice device = ref Device(file);
         if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
             return Error.ERESTARTSYS;

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace KernelSharp.Tests.Unit;
 
-// The README shows an abridged PowerOff; every line it shows must be a line of the sample,
-// so the excerpt cannot drift from code that is built and booted by the integration tests.
+// The README shows an abridged PowerOff and docs/scull.md an abridged scull write; every
+// line they show must be a line of the sample, so an excerpt cannot drift from code that is
+// built and booted by the integration tests.
 public class ReadmeTests
 {
     private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
@@ -22,6 +23,21 @@ public class ReadmeTests
         Assert.True(lines.Count >= 20, $"the excerpt has {lines.Count} code lines");
         foreach (string line in lines)
             Assert.True(sample.Contains(line), $"README line not in samples/PowerOff/PowerOff.cs: {line}");
+    }
+
+    [Fact]
+    public void Scull_excerpt_lines_are_lines_of_the_sample()
+    {
+        string doc = File.ReadAllText(Path.Combine(Root, "docs", "scull.md"));
+        Match excerpt = Regex.Match(doc, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+        Assert.True(excerpt.Success, "docs/scull.md has no C# excerpt");
+        var sample = Directory.GetFiles(Path.Combine(Root, "samples", "Scull"), "*.cs")
+            .SelectMany(File.ReadAllLines).Select(WithoutComment).ToHashSet();
+
+        var lines = excerpt.Groups["code"].Value.Split('\n').Select(WithoutComment).Where(line => line.Length > 0).ToList();
+        Assert.True(lines.Count >= 15, $"the excerpt has {lines.Count} code lines");
+        foreach (string line in lines)
+            Assert.True(sample.Contains(line), $"docs/scull.md line not in samples/Scull: {line}");
     }
 
     [Fact]
