@@ -4,6 +4,7 @@
 using KernelSharp;
 using KernelSharp.FileSystem;
 using KernelSharp.Security;
+using KernelSharp.Sync;
 
 namespace Scull;
 
@@ -33,6 +34,7 @@ public static class ScullIoctl
             return Error.ENOTTY;
         if (command == Reset)
         {
+            using MutexGuard resetGuard = ScullModule.ParameterLock.Lock();
             ScullModule.scull_quantum = ScullModule.DefaultQuantum;
             ScullModule.scull_qset = ScullModule.DefaultQset;
             return 0;
@@ -63,20 +65,29 @@ public static class ScullIoctl
         }
         else
         {
+            // By value: the whole unsigned long must be an int, not just its low half.
+            if (argument.Value > int.MaxValue)
+                return Error.EINVAL;
             newValue = argument.AsInt;
         }
         // A quantum or qset below 1 would divide by zero at the next write: refused, unchanged.
         if (newValue < 1)
             return Error.EINVAL;
-        int old = value;
-        if (exchange)
+        // Exchange and shift read the old value and store the new one as one step.
+        if (ScullModule.ParameterLock.LockInterruptible(out MutexGuard guard).Failed)
+            return Error.ERESTARTSYS;
+        using (guard)
         {
-            Result written = argument.CopyToUser(old);
-            if (written.Failed)
-                return written.Error;
+            int old = value;
+            if (exchange)
+            {
+                Result written = argument.CopyToUser(old);
+                if (written.Failed)
+                    return written.Error;
+            }
+            value = newValue;
+            return shift ? old : 0;
         }
-        value = newValue;
-        return shift ? old : 0;
     }
 
     private static Result<long> ToResult(Result result) => result.Failed ? result.Error : 0;

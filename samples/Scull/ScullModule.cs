@@ -17,6 +17,8 @@ public sealed class ScullModule : IKernelModule
     public const int DefaultQuantum = 4000;
     public const int DefaultQset = 1000;
     private const int MaxDevices = 256;
+    /// <summary>Minors are 20 bits (MINORMASK + 1): all of scull's must fit.</summary>
+    private const int MaxMinor = 1 << 20;
 
     [ModuleParameter("Major number (0: let the kernel choose)")]
     public static int scull_major = 0;
@@ -43,17 +45,21 @@ public sealed class ScullModule : IKernelModule
     private static KernelArray<ScullDevice> s_devices;
     private static DeviceClass s_class;
     private static ProcEntry s_procEntry;
+    private static Mutex s_parameterLock;
     private static int s_steps;
 
     /// <summary>The devices, for the file operations and /proc/scullmem.</summary>
     internal static ref KernelArray<ScullDevice> Devices => ref s_devices;
 
+    /// <summary>Serializes the ioctls that change scull_quantum and scull_qset.</summary>
+    internal static ref Mutex ParameterLock => ref s_parameterLock;
+
     public static Result Init()
     {
         if (scull_nr_devs < 1 || scull_nr_devs > MaxDevices || scull_quantum < 1 || scull_qset < 1
-            || scull_major < 0 || scull_minor < 0)
+            || scull_major < 0 || scull_minor < 0 || scull_minor > MaxMinor - scull_nr_devs)
         {
-            Log.Error($"scull: need 1 <= scull_nr_devs <= {MaxDevices}, scull_quantum >= 1, scull_qset >= 1, scull_major and scull_minor >= 0");
+            Log.Error($"scull: need 1 <= scull_nr_devs <= {MaxDevices}, scull_quantum >= 1, scull_qset >= 1, scull_major >= 0, 0 <= scull_minor <= {MaxMinor} - scull_nr_devs");
             return Error.EINVAL;
         }
         uint count = (uint)scull_nr_devs;
@@ -66,6 +72,10 @@ public sealed class ScullModule : IKernelModule
         if (result.Failed)
             return Failed("reserve device numbers", result);
         scull_major = (int)s_numbers.First.Major;
+
+        result = InjectFailure() ? Error.ENOMEM : Mutex.Create(out s_parameterLock);
+        if (result.Failed)
+            return Failed("create the parameter lock", result);
 
         result = InjectFailure() ? Error.ENOMEM : KernelArray<ScullDevice>.Allocate(scull_nr_devs, Gfp.Kernel, out s_devices);
         if (result.Failed)
@@ -110,6 +120,7 @@ public sealed class ScullModule : IKernelModule
         s_procEntry.Dispose();
         KernelArray.DisposeAll(ref s_devices);
         s_class.Dispose();
+        s_parameterLock.Dispose();
         s_numbers.Dispose();
     }
 

@@ -15,7 +15,23 @@ void __noreturn ksharp_panic(const char *message, size_t length);
 int ksharp_runtime_init(void);
 void ksharp_runtime_exit(void);
 
-/* Blocks C# allocated (ksharp_kmalloc) and has not freed; module exit reports a leak. */
+/*
+ * Kernel objects C# owns and has not released: memory blocks, mutexes, classes, misc
+ * devices. Shims count what they create and destroy; module exit reports a leak.
+ */
 extern atomic_long_t ksharp_live_allocations;
+
+static inline void *ksharp_track(void *object)
+{
+	if (object)
+		atomic_long_inc(&ksharp_live_allocations);
+	return object;
+}
+
+static inline void ksharp_untrack(const void *object)
+{
+	if (object)
+		atomic_long_dec(&ksharp_live_allocations);
+}
 
 #endif

@@ -28,6 +28,9 @@ s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name, u32
 	dev_t first;
 	int ret;
 
+	/* The kernel's own range check underflows for a first minor past the 20 bits. */
+	if (first_minor > MINORMASK || count > MINORMASK + 1 - first_minor)
+		return -EINVAL;
 	ksharp_region_name(text, sizeof(text), name, name_length);
 	/* Takes chrdevs_lock (a mutex) and allocates with GFP_KERNEL: sleeps. */
 	KSHARP_MAY_SLEEP(ret = alloc_chrdev_region(&first, first_minor, count, text));
@@ -42,7 +45,7 @@ s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const c
 	char text[64];
 	int ret;
 
-	if (major >= (1U << (32 - MINORBITS)) || first_minor > MINORMASK)
+	if (major >= (1U << (32 - MINORBITS)) || first_minor > MINORMASK || count > MINORMASK + 1 - first_minor)
 		return -EINVAL;
 	ksharp_region_name(text, sizeof(text), name, name_length);
 	KSHARP_MAY_SLEEP(ret = register_chrdev_region(MKDEV(major, first_minor), count, text));
@@ -78,10 +81,11 @@ struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 
 		*error = ret;
 		return NULL;
 	}
-	return cdev;
+	return ksharp_track(cdev);
 }
 
 void ksharp_cdev_del(struct cdev *cdev)
 {
+	ksharp_untrack(cdev);
 	KSHARP_MAY_SLEEP(cdev_del(cdev));
 }

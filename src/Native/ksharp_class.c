@@ -40,12 +40,13 @@ struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 
 		return NULL;
 	}
 	owner->class = class;
-	return owner;
+	return ksharp_track(owner);
 }
 
 void ksharp_class_destroy(struct ksharp_class *owner)
 {
 	KSHARP_MAY_SLEEP(class_destroy(owner->class));
+	ksharp_untrack(owner);
 	kfree(owner);
 }
 
@@ -62,11 +63,12 @@ struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 m
 		*error = PTR_ERR(device);
 		return NULL;
 	}
-	return device;
+	return ksharp_track(device);
 }
 
 /* device_destroy without the lookup: the caller holds the device itself. */
 void ksharp_device_destroy(struct device *device)
 {
+	ksharp_untrack(device);
 	KSHARP_MAY_SLEEP(device_unregister(device));
 }

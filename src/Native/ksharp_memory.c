@@ -8,29 +8,23 @@
 
 enum ksharp_gfp { KSHARP_GFP_KERNEL = 0, KSHARP_GFP_ATOMIC = 1, KSHARP_GFP_NOWAIT = 2 };
 
-static void *ksharp_counted(void *memory)
-{
-	if (memory)
-		atomic_long_inc(&ksharp_live_allocations);
-	return memory;
-}
-
 void *ksharp_kmalloc(size_t size, u32 flags)
 {
 	void *memory;
 
-	/* Larger requests would WARN in the page allocator: a size is input, so fail quietly. */
+	/* Sizes often come from user input: a failure is ENOMEM for the caller, not a
+	 * warning with a stack trace in the log (hence __GFP_NOWARN and this bound). */
 	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
 	switch (flags) {
 	case KSHARP_GFP_KERNEL:
 		/* May sleep to reclaim memory: outside the FPU section. */
-		KSHARP_MAY_SLEEP(memory = kzalloc(size, GFP_KERNEL));
-		return ksharp_counted(memory);
+		KSHARP_MAY_SLEEP(memory = kzalloc(size, GFP_KERNEL | __GFP_NOWARN));
+		return ksharp_track(memory);
 	case KSHARP_GFP_ATOMIC:
-		return ksharp_counted(kzalloc(size, GFP_ATOMIC));
+		return ksharp_track(kzalloc(size, GFP_ATOMIC | __GFP_NOWARN));
 	case KSHARP_GFP_NOWAIT:
-		return ksharp_counted(kzalloc(size, GFP_NOWAIT));
+		return ksharp_track(kzalloc(size, GFP_NOWAIT | __GFP_NOWARN));
 	default:
 		return NULL;
 	}
@@ -38,7 +32,6 @@ void *ksharp_kmalloc(size_t size, u32 flags)
 
 void ksharp_kfree(const void *memory)
 {
-	if (memory)
-		atomic_long_dec(&ksharp_live_allocations);
+	ksharp_untrack(memory);
 	kfree(memory);
 }

@@ -39,13 +39,14 @@ struct miscdevice *ksharp_misc_register(const char *name, u32 name_length,
 		*error = ret;
 		return NULL;
 	}
-	return &device->misc;
+	return ksharp_track(&device->misc);
 }
 
 void ksharp_misc_deregister(struct miscdevice *misc)
 {
 	struct ksharp_misc *device = container_of(misc, struct ksharp_misc, misc);
 
+	ksharp_untrack(misc);
 	KSHARP_MAY_SLEEP(misc_deregister(misc));
 	kfree(device);
 }

@@ -17,12 +17,13 @@ struct mutex *ksharp_mutex_create(void)
 	KSHARP_MAY_SLEEP(mutex = kmalloc(sizeof(*mutex), GFP_KERNEL));
 	if (mutex)
 		mutex_init(mutex);
-	return mutex;
+	return ksharp_track(mutex);
 }
 
 void ksharp_mutex_destroy(struct mutex *mutex)
 {
 	mutex_destroy(mutex);
+	ksharp_untrack(mutex);
 	kfree(mutex);
 }
 

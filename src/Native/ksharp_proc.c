@@ -21,12 +21,13 @@ struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_leng
 	memcpy(text, name, name_length);
 	text[name_length] = '\0';
 	KSHARP_MAY_SLEEP(entry = proc_create_single(text, mode, NULL, show));
-	return entry;
+	return ksharp_track(entry);
 }
 
 /* Waits for running show() calls to finish, so it sleeps. */
 void ksharp_proc_remove(struct proc_dir_entry *entry)
 {
+	ksharp_untrack(entry);
 	KSHARP_MAY_SLEEP(proc_remove(entry));
 }
 

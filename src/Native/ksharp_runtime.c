@@ -91,9 +91,9 @@ void ksharp_runtime_exit(void)
 {
 	long leaked = atomic_long_read(&ksharp_live_allocations);
 
-	/* Exit (or a failed Init) must have released every owned block. */
+	/* Exit (or a failed Init) must have released every owned object. */
 	if (leaked)
-		pr_err("%s: %ld kernel memory block(s) allocated from C# were never freed\n",
+		pr_err("%s: %ld kernel object(s) created from C# (memory, mutexes, classes, devices) were never released\n",
 		       THIS_MODULE->name, leaked);
 	unregister_die_notifier(&ksharp_die_notifier);
 }

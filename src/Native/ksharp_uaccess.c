@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User memory (<linux/uaccess.h>). Both copies return the count NOT copied, as the kernel's.
+ * User memory (<linux/uaccess.h>). The copies return the count NOT copied, as the kernel's.
  * A fault on user memory may sleep (the page is brought in), which the FPU section forbids.
  * So each copy first runs with page faults disabled, where a fault fails instead of
  * sleeping; only if that falls short does it leave the FPU section and copy again with
- * faults allowed. A resident buffer, the common case, costs no section switch.
+ * faults allowed. A resident buffer, the common case, costs no section switch. Both tries
+ * are the kernel's full copy_*_user (access_ok, speculation barrier, usercopy hardening).
  */
 #include <linux/uaccess.h>
 #include "ksharp.h"
@@ -14,10 +15,8 @@ size_t ksharp_copy_from_user(void *to, const void __user *from, size_t count)
 {
 	size_t left;
 
-	if (!access_ok(from, count))
-		return count;
 	pagefault_disable();
-	left = __copy_from_user_inatomic(to, from, count);
+	left = copy_from_user(to, from, count);
 	pagefault_enable();
 	if (left)
 		KSHARP_MAY_SLEEP(left = copy_from_user(to, from, count));
@@ -28,10 +27,8 @@ size_t ksharp_copy_to_user(void __user *to, const void *from, size_t count)
 {
 	size_t left;
 
-	if (!access_ok(to, count))
-		return count;
 	pagefault_disable();
-	left = __copy_to_user_inatomic(to, from, count);
+	left = copy_to_user(to, from, count);
 	pagefault_enable();
 	if (left)
 		KSHARP_MAY_SLEEP(left = copy_to_user(to, from, count));
@@ -43,10 +40,8 @@ size_t ksharp_clear_user(void __user *to, size_t count)
 {
 	size_t left;
 
-	if (!access_ok(to, count))
-		return count;
 	pagefault_disable();
-	left = __clear_user(to, count);
+	left = clear_user(to, count);
 	pagefault_enable();
 	if (left)
 		KSHARP_MAY_SLEEP(left = clear_user(to, count));

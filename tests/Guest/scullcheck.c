@@ -336,7 +336,18 @@ static void test_rw(void)
 	want("size-after-efault", SYS(lseek(fd, 0, SEEK_END)), 100);
 	seek(fd, 0, SEEK_SET);
 	want_err("read-efault", SYS(read(fd, bad_pointer, 10)), EFAULT);
+
+	/* Far positions: an empty write stores (and allocates) nothing; past 65536
+	 * quantum sets a write is EFBIG, so a seek cannot make the driver eat memory. */
+	seek(fd, 1L << 40, SEEK_SET);
+	want("empty-write-far", SYS(write(fd, buf, 0)), 0);
+	want("size-after-empty-write", SYS(lseek(fd, 0, SEEK_END)), 100);
+	seek(fd, 65536L * quantum * qset, SEEK_SET);
+	want_err("write-efbig", SYS(write(fd, buf, 1)), EFBIG);
+	seek(fd, 65536L * quantum * qset - 1, SEEK_SET);
+	want("write-below-efbig", SYS(write(fd, buf, 1)), 1);
 	close(fd);
+	trim();
 	free(buf);
 	free(in);
 }
@@ -487,6 +498,9 @@ static void ioctl_param(int fd, const char *what, const unsigned long cmds[6],
 	want_err(NAME("tell-%s-negative"), SYS(ioctl(fd, cmds[T], (unsigned long)-1L)), EINVAL);
 	want_err(NAME("shift-%s-zero"), SYS(ioctl(fd, cmds[H], 0UL)), EINVAL);
 	want_err(NAME("shift-%s-negative"), SYS(ioctl(fd, cmds[H], (unsigned long)-1L)), EINVAL);
+	/* The whole unsigned long counts, not its low 32 bits (here 5). */
+	want_err(NAME("tell-%s-above-int"), SYS(ioctl(fd, cmds[T], 0x100000005UL)), EINVAL);
+	want_err(NAME("shift-%s-above-int"), SYS(ioctl(fd, cmds[H], 0x100000005UL)), EINVAL);
 	val = 0;
 	want_err(NAME("set-%s-zero"), SYS(ioctl(fd, cmds[S], &val)), EINVAL);
 	val = -1;
@@ -530,6 +544,18 @@ static void test_ioctl(void)
 	want("reset-again", SYS(ioctl(fd, SCULL_IOCRESET)), 0);
 	want("reset-again-quantum", SYS(ioctl(fd, SCULL_IOCQQUANTUM)), SCULL_QUANTUM);
 	want("reset-again-qset", SYS(ioctl(fd, SCULL_IOCQQSET)), SCULL_QSET);
+
+	/* A qset too large for kernel memory: the next write after a trim gets ENOMEM. */
+	want("huge-qset", SYS(ioctl(fd, SCULL_IOCTQSET, 1UL << 28)), 0);
+	close(fd);
+	trim();
+	fd = dev_open(O_RDWR);
+	want_err("huge-qset-enomem", SYS(write(fd, "x", 1)), ENOMEM);
+	want("huge-qset-size", SYS(lseek(fd, 0, SEEK_END)), 0);
+	want("reset-after-huge", SYS(ioctl(fd, SCULL_IOCRESET)), 0);
+	close(fd);
+	trim();
+	fd = dev_open(O_RDWR);
 
 	want_err("wrong-type", SYS(ioctl(fd, _IO('j', 7))), ENOTTY);
 	want_err("nr-13", SYS(ioctl(fd, _IO(SCULL_IOC_MAGIC, 13))), ENOTTY);

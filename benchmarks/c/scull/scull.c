@@ -406,7 +406,10 @@ static int __init scull_init(void)
 	int i, n, ret;
 
 	if (scull_nr_devs < 1 || scull_nr_devs > 256 || scull_quantum < 1 ||
-	    scull_qset < 1 || scull_major < 0 || scull_minor < 0)
+	    scull_qset < 1 || scull_major < 0 || scull_minor < 0 ||
+	    scull_major >= (1 << (32 - MINORBITS)) ||
+	    /* all minors within 20 bits: the kernel's own check underflows past them */
+	    scull_minor > MINORMASK + 1 - scull_nr_devs)
 		return -EINVAL;
 
 	if (scull_major) {

@@ -9,7 +9,7 @@ namespace KernelSharp.FileSystem
     /// it. Implement the members you need as <c>public static</c> methods; only those fill
     /// the kernel's table, and the kernel's defaults answer the rest (read(2) and write(2)
     /// without <c>Read</c>/<c>Write</c> give EINVAL, ioctl(2) without <c>Ioctl</c> gives
-    /// ENOTTY, lseek(2) without <c>Seek</c> moves the position freely).
+    /// ENOTTY, lseek(2) without <c>Seek</c> gives ESPIPE).
     /// </summary>
     public interface IFileOperations
     {

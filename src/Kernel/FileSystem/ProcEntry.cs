@@ -16,7 +16,8 @@ namespace KernelSharp.FileSystem
         /// Creates /proc/<paramref name="name"/>, read-only (0444 unless <paramref name="mode"/>
         /// says otherwise); reading it runs <typeparamref name="TShow"/>.Show. ENOMEM when the
         /// kernel refuses (it does not say why: out of memory, or the name exists, which it also
-        /// warns about in the log).
+        /// warns about in the log); EINVAL for a name /proc cannot hold (empty, longer than 63
+        /// bytes, with '/' or NUL, ".", "..", or digits only).
         /// </summary>
         public static Result Create<TShow>(ReadOnlySpan<byte> name, out ProcEntry entry, ushort mode = 0x124)
             where TShow : ISeqShow
@@ -24,9 +25,16 @@ namespace KernelSharp.FileSystem
             entry = default;
             if (name.IsEmpty || name.Length > MaxNameLength)
                 return Error.EINVAL;
+            bool digitsOnly = true;
             foreach (byte c in name)
+            {
                 if (c == 0 || c == (byte)'/')
                     return Error.EINVAL;
+                digitsOnly &= c is >= (byte)'0' and <= (byte)'9';
+            }
+            // "." and "..", and all-digit names (they look like a PID): the kernel WARNs on them.
+            if (digitsOnly || name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                return Error.EINVAL;
             void* created;
             fixed (byte* text = name)
                 created = Native.ksharp_proc_create_single(text, (uint)name.Length, mode, SeqShowFunction<TShow>.Require());

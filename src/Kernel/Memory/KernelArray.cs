@@ -15,12 +15,17 @@ namespace KernelSharp.Memory
         private T* _items;
         private int _length;
 
-        /// <summary>Allocates <paramref name="length"/> zeroed elements. EINVAL for length &lt;= 0 or too large.</summary>
+        /// <summary>
+        /// Allocates <paramref name="length"/> zeroed elements. EINVAL for length &lt;= 0;
+        /// ENOMEM when memory runs out or the size is beyond what kmalloc gives, as kcalloc.
+        /// </summary>
         public static Result Allocate(int length, Gfp flags, out KernelArray<T> array)
         {
             array = default;
-            if (length <= 0 || (ulong)length * (ulong)sizeof(T) > int.MaxValue)
+            if (length <= 0)
                 return Error.EINVAL;
+            if ((ulong)length * (ulong)sizeof(T) > int.MaxValue)
+                return Error.ENOMEM;
             T* items = (T*)Native.ksharp_kmalloc((nuint)length * (nuint)sizeof(T), (uint)flags);
             if (items == null)
                 return Error.ENOMEM;

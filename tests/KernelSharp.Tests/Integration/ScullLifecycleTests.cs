@@ -11,17 +11,21 @@ namespace KernelSharp.Tests.Integration;
 public class ScullLifecycleTests
 {
     /// <summary>
-    /// Acquisitions in init with 4 devices: numbers, the device array, 4 locks, the class,
-    /// a cdev and a node per device, /proc/scullmem. scull_fail_at=k fails the k-th.
+    /// Acquisitions in init with 4 devices: numbers, the parameter lock, the device array,
+    /// 4 locks, the class, a cdev and a node per device, /proc/scullmem. scull_fail_at=k
+    /// fails the k-th.
     /// </summary>
-    private const int Acquisitions = 1 + 1 + 4 + 1 + 4 * 2 + 1;
+    private const int Acquisitions = 1 + 1 + 1 + 4 + 1 + 4 * 2 + 1;
 
     private static readonly Lazy<Task<GuestResult>> Lifecycle = new(() => Guest.Run($$"""
-        leftovers() { echo "nodes $(ls /dev | grep -c '^scull') proc $(ls /proc | grep -c '^scullmem$') class $(ls /sys/class | grep -c '^scull$') region $(grep -c ' scull$' /proc/devices) module $(grep -c '^scull ' /proc/modules)"; }
+        # A cdev left behind would still answer opens of its number (major 200, fixed below).
+        [ -e /probe0 ] || mknod /probe0 c 200 0
+        cdev() { if cat /probe0 > /dev/null 2>&1; then echo open; else echo none; fi; }
+        leftovers() { echo "nodes $(ls /dev | grep -c '^scull') proc $(ls /proc | grep -c '^scullmem$') class $(ls /sys/class | grep -c '^scull$') region $(grep -c ' scull$' /proc/devices) module $(grep -c '^scull ' /proc/modules) cdev $(cdev)"; }
         echo "== failure injection"
         k=1
         while [ $k -le {{Acquisitions + 1}} ]; do
-            insmod /scull.ko scull_fail_at=$k
+            insmod /scull.ko scull_major=200 scull_fail_at=$k
             echo "fail_at $k: status $? $(leftovers)"
             rmmod scull 2>/dev/null
             k=$((k + 1))
@@ -36,6 +40,8 @@ public class ScullLifecycleTests
         rmmod scull || exit 11
         insmod /scull.ko scull_quantum=0
         echo "quantum 0: status $? $(leftovers)"
+        insmod /scull.ko scull_minor=1048573
+        echo "minor past 20 bits: status $? $(leftovers)"
 
         echo "== cycles"
         cycle() {
@@ -51,7 +57,7 @@ public class ScullLifecycleTests
         while [ $i -lt 20 ]; do cycle; i=$((i + 1)); done
         after=$(memfree)
         echo "memfree before $before after $after"
-        dmesg | grep -E 'never freed|BUG|WARNING|Oops|C# failure' || echo "clean log"
+        dmesg | grep -E 'never released|BUG|WARNING|Oops|C# failure' || echo "clean log"
         """, [ScullGuest.ScullCheck], ScullGuest.Scull));
 
     [Fact]
@@ -59,9 +65,10 @@ public class ScullLifecycleTests
     {
         var result = await Lifecycle.Value;
         for (int k = 1; k <= Acquisitions; k++)
-            GuestAssert.Contains(result, $"fail_at {k}: status 12 nodes 0 proc 0 class 0 region 0 module 0");
-        // One past the last acquisition nothing fails: proof that the count above covers init.
-        GuestAssert.Contains(result, $"fail_at {Acquisitions + 1}: status 0 nodes 4 proc 1 class 1 region 1 module 1");
+            GuestAssert.Contains(result, $"fail_at {k}: status 12 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
+        // One past the last acquisition nothing fails: proof that the count above covers init
+        // (and that the cdev probe sees a live device).
+        GuestAssert.Contains(result, $"fail_at {Acquisitions + 1}: status 0 nodes 4 proc 1 class 1 region 1 module 1 cdev open");
         GuestAssert.Contains(result, "clean log");
     }
 
@@ -75,10 +82,11 @@ public class ScullLifecycleTests
     }
 
     [Fact]
-    public async Task A_zero_quantum_is_refused_at_load()
+    public async Task Impossible_geometry_is_refused_at_load()
     {
         var result = await Lifecycle.Value;
-        GuestAssert.Contains(result, "quantum 0: status 22 nodes 0 proc 0 class 0 region 0 module 0");
+        GuestAssert.Contains(result, "quantum 0: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
+        GuestAssert.Contains(result, "minor past 20 bits: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
     }
 
     [Fact]
