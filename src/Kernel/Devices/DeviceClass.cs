@@ -2,6 +2,7 @@
 // class gets its /dev node from devtmpfs (and udev), so no mknod script is needed.
 using System;
 using KernelSharp.Interop;
+using KernelSharp.Text;
 
 namespace KernelSharp.Devices
 {
@@ -19,7 +20,7 @@ namespace KernelSharp.Devices
         public static Result Create(ReadOnlySpan<byte> name, out DeviceClass deviceClass)
         {
             deviceClass = default;
-            if (!ValidName(name))
+            if (!KernelName.IsValid(name, MaxNameLength))
                 return Error.EINVAL;
             int error = 0;
             void* created;
@@ -38,7 +39,7 @@ namespace KernelSharp.Devices
         public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> name, out DeviceNode node)
         {
             node = default;
-            if (_class == null || !ValidName(name))
+            if (_class == null || !KernelName.IsValid(name, MaxNameLength))
                 return Error.EINVAL;
             int error = 0;
             void* device;
@@ -61,16 +62,6 @@ namespace KernelSharp.Devices
             if (!index.TryFormat(name.Slice(baseName.Length), out int digits, default, null))
                 return Error.EINVAL;
             return CreateNode(number, name.Slice(0, baseName.Length + digits), out node);
-        }
-
-        private static bool ValidName(ReadOnlySpan<byte> name)
-        {
-            if (name.IsEmpty || name.Length > MaxNameLength)
-                return false;
-            foreach (byte c in name)
-                if (c == 0 || c == (byte)'/')
-                    return false;
-            return true;
         }
 
         public bool IsEmpty => _class == null;

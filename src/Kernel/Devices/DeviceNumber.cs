@@ -3,6 +3,7 @@
 // shim combines them.
 using System;
 using KernelSharp.Interop;
+using KernelSharp.Text;
 
 namespace KernelSharp.Devices
 {
@@ -75,15 +76,8 @@ namespace KernelSharp.Devices
             return Result.Ok;
         }
 
-        private static bool ValidRequest(uint count, ReadOnlySpan<byte> name)
-        {
-            if (count == 0 || name.IsEmpty || name.Length > MaxNameLength)
-                return false;
-            foreach (byte c in name)
-                if (c == 0)
-                    return false;
-            return true;
-        }
+        private static bool ValidRequest(uint count, ReadOnlySpan<byte> name) =>
+            count != 0 && KernelName.IsValid(name, MaxNameLength);
 
         public bool IsEmpty => _count == 0;
 

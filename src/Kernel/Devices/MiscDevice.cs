@@ -4,6 +4,7 @@ using System;
 using KernelSharp.FileSystem;
 using KernelSharp.Glue;
 using KernelSharp.Interop;
+using KernelSharp.Text;
 
 namespace KernelSharp.Devices
 {
@@ -29,11 +30,8 @@ namespace KernelSharp.Devices
             where TFile : IFileOperations
         {
             device = default;
-            if (name.IsEmpty || name.Length > MaxNameLength)
+            if (!KernelName.IsValid(name, MaxNameLength))
                 return Error.EINVAL;
-            for (int i = 0; i < name.Length; i++)
-                if (name[i] == 0 || name[i] == (byte)'/')
-                    return Error.EINVAL;
 
             void* table = FileOperationsTable<TFile>.Require();
             int error = 0;

@@ -2,6 +2,7 @@
 using System;
 using KernelSharp.Glue;
 using KernelSharp.Interop;
+using KernelSharp.Text;
 
 namespace KernelSharp.FileSystem
 {
@@ -23,15 +24,11 @@ namespace KernelSharp.FileSystem
             where TShow : ISeqShow
         {
             entry = default;
-            if (name.IsEmpty || name.Length > MaxNameLength)
+            if (!KernelName.IsValid(name, MaxNameLength))
                 return Error.EINVAL;
             bool digitsOnly = true;
             foreach (byte c in name)
-            {
-                if (c == 0 || c == (byte)'/')
-                    return Error.EINVAL;
                 digitsOnly &= c is >= (byte)'0' and <= (byte)'9';
-            }
             // "." and "..", and all-digit names (they look like a PID): the kernel WARNs on them.
             if (digitsOnly || name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
                 return Error.EINVAL;
