@@ -10,9 +10,11 @@ public static class Cli
         ksharp: build Linux kernel modules from C# and run them in QEMU.
 
         usage:
-          ksharp build <driver-project-dir> [--kernel-headers <dir>] [--out <dir>]
+          ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
-          ksharp run <driver-project-dir> [--kernel <vmlinuz>] [--kernel-headers <dir>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
+              The compiled C# is the same for every kernel; only the C glue is built against
+              the target's headers.
+          ksharp run <driver-project-dir> [--kernel <version>|<vmlinuz>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
                      [--file <host-path>[:<guest-path>]]...
               Build the module, boot QEMU with it in a busybox initramfs (at /<module>.ko), run the
               script there (default: insmod, show dmesg, rmmod), stream the console, and exit
@@ -22,7 +24,8 @@ public static class Cli
               Build samples/PowerOff, boot it, show its /proc/ioports line, and power QEMU off
               with status 43 by writing 21 to /dev/poweroff.
           ksharp help
-        Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
+        --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64) or an image
+        path. Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
         /usr/src/linux-headers-VERSION installed (6.1 preferred).
         """;
 
@@ -73,7 +76,10 @@ public static class Cli
     internal static BuildOutput BuildModule(Arguments parsed, KernelHeaders? headers = null)
     {
         string driver = parsed.Positional(0, "driver-project-dir");
-        headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir) : DefaultHeaders();
+        if (headers is null && parsed.Option("--kernel") is not null && parsed.Option("--kernel-headers") is not null)
+            throw new UsageError("give --kernel or --kernel-headers, not both");
+        headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir)
+            : KernelHeaders.Open(ChooseKernel(parsed).HeadersPath);
         string output = parsed.Option("--out") ?? Path.Combine(driver, "bin");
         Console.WriteLine($"ksharp: building {driver} against {headers.Directory}");
         var clock = Stopwatch.StartNew();
@@ -83,10 +89,21 @@ public static class Cli
         return result;
     }
 
-    internal static KernelHeaders DefaultHeaders()
+    /// <summary>The kernel --kernel names (a release, the start of one, or an image path), else the default.</summary>
+    internal static Harness.KernelImage ChooseKernel(Arguments parsed)
     {
-        var kernel = Harness.KernelImages.OnHost().Default ?? throw new BuildError(Harness.KernelImages.InstallHint);
-        return KernelHeaders.Open(kernel.HeadersPath);
+        var images = Harness.KernelImages.OnHost();
+        if (parsed.Option("--kernel") is not { } wanted)
+            return images.Default ?? throw new BuildError(Harness.KernelImages.InstallHint);
+        if (wanted.Contains('/'))
+        {
+            if (!File.Exists(wanted))
+                throw new BuildError($"kernel image not found: {wanted}");
+            return images.FindByImagePath(wanted)
+                ?? throw new BuildError($"no kernel headers match {wanted}: ksharp needs /usr/src/linux-headers-VERSION for the same VERSION (Debian: linux-headers-VERSION)");
+        }
+        return images.FindByVersion(wanted)
+            ?? throw new BuildError($"no installed kernel matches --kernel {wanted}; installed with headers: {(images.All.Count == 0 ? "none" : string.Join(", ", images.All.Select(k => k.Version)))}");
     }
 
     internal static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "    " + line));

@@ -24,7 +24,7 @@ public static class RunCommand
         string? scriptPath = parsed.Option("--script");
         if (scriptPath is not null && !File.Exists(scriptPath))
             throw new BuildError($"guest script not found: {scriptPath}");
-        KernelImage kernel = ChooseKernel(parsed);
+        KernelImage kernel = Cli.ChooseKernel(parsed);
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
         string script = scriptPath is not null ? File.ReadAllText(scriptPath) : DefaultScript(built.Model.Module.Name);
 
@@ -91,19 +91,6 @@ public static class RunCommand
             files.Add(new GuestFile(guest, host, executable ? UnixModes.Executable : UnixModes.RegularFile));
         }
         return files;
-    }
-
-    private static KernelImage ChooseKernel(Arguments parsed)
-    {
-        var images = KernelImages.OnHost();
-        if (parsed.Option("--kernel") is { } image)
-        {
-            if (!File.Exists(image))
-                throw new BuildError($"kernel image not found: {image}");
-            return images.FindByImagePath(image)
-                ?? throw new BuildError($"no kernel headers match {image}: ksharp needs /usr/src/linux-headers-VERSION for the same VERSION (Debian: linux-headers-VERSION)");
-        }
-        return images.Default ?? throw new BuildError(KernelImages.InstallHint);
     }
 
     /// <summary>'ksharp demo': PowerOff reserves its ports, then powers QEMU off with status 43.</summary>

@@ -25,12 +25,12 @@ public class CommandLineTests
     {
         string script = Path.Combine(Directory.CreateTempSubdirectory("ksharp-script").FullName, "guest.sh");
         File.WriteAllText(script, "insmod /hello.ko && rmmod hello && echo guest-says-done\nexit 3\n");
-        var outcome = Ksharp("run", "samples/Hello", "--script", script, "--timeout", "150",
-            "--out", Path.Combine(Root, "artifacts", "test-modules", "cli-run"));
+        var outcome = Ksharp("run", "samples/Hello", "--kernel", Guest.Kernel.Version, "--script", script, "--timeout", "150",
+            "--out", Guest.Output("cli-run"));
 
         Expect(outcome, 3,
             "[1/5] compile C#", "[5/5] kbuild", "ksharp: module hello ready in",
-            "ksharp: booting vmlinuz-", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
+            $"ksharp: booting vmlinuz-{Guest.Kernel.Version} ", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
             "ksharp: guest script exited with status 3");
     }
 
@@ -51,6 +51,8 @@ public class CommandLineTests
             "ksharp: error: kernel headers not found: /nonexistent does not exist (Debian: apt-get install linux-headers-amd64)");
         Expect(Ksharp("run", "samples/Hello", "--timeout", "soon"), 2, "ksharp: --timeout takes a number of seconds, not 'soon'", "usage:");
         Expect(Ksharp("run", "samples/Hello", "--kernel", "/boot/no-such-vmlinuz"), 1, "ksharp: error: kernel image not found: /boot/no-such-vmlinuz");
+        Expect(Ksharp("build", "samples/Hello", "--kernel", "5.99"), 1, "ksharp: error: no installed kernel matches --kernel 5.99; installed with headers: ");
+        Expect(Ksharp("build", "samples/Hello", "--kernel", "6.1", "--kernel-headers", Guest.Kernel.HeadersPath), 2, "ksharp: give --kernel or --kernel-headers, not both");
         string noPackages = Directory.CreateTempSubdirectory("ksharp-nuget").FullName;
         Expect(Ksharp(new Dictionary<string, string> { ["NUGET_PACKAGES"] = noPackages }, "build", "samples/Hello"), 1,
             $"ksharp: error: ILCompiler not found at {noPackages}/runtime.linux-x64.microsoft.dotnet.ilcompiler/10.0.10/tools/ilc: restore it with 'dotnet restore'");

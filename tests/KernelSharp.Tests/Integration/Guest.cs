@@ -14,28 +14,46 @@ public static class Guest
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Programs = new();
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> CModules = new();
 
-    public static KernelImage Kernel { get; } = KernelImages.OnHost().RequireDefault();
+    /// <summary>
+    /// The kernel this test run builds for and boots: KSHARP_TEST_KERNEL (a release or its
+    /// start, as `ksharp test` sets it for each supported kernel), else the default kernel.
+    /// </summary>
+    public static KernelImage Kernel { get; } = ChooseKernel();
+
+    private static KernelImage ChooseKernel()
+    {
+        var images = KernelImages.OnHost();
+        if (Environment.GetEnvironmentVariable("KSHARP_TEST_KERNEL") is not { Length: > 0 } wanted)
+            return images.RequireDefault();
+        return images.FindByVersion(wanted)
+            ?? throw new InvalidOperationException($"KSHARP_TEST_KERNEL={wanted}: no such kernel with headers (installed: {string.Join(", ", images.All.Select(k => k.Version))})");
+    }
 
     private static Toolchain Toolchain => Unit.Drivers.Toolchain.Value;
 
-    private static string Output(string name) => Path.Combine(Toolchain.RepositoryRoot, "artifacts", "test-modules", name);
+    /// <summary>Where a test build for <paramref name="kernel"/> (default: this run's) goes.</summary>
+    public static string Output(string name, KernelImage? kernel = null) =>
+        Path.Combine(Toolchain.RepositoryRoot, "artifacts", "test-modules", (kernel ?? Kernel).Version, name);
 
     /// <summary>Builds a driver project (relative to the repository root) once; later calls share the result.</summary>
     public static Task<BuildOutput> Module(string project) =>
-        Modules.GetOrAdd(project, p => new Lazy<Task<BuildOutput>>(() => Task.Run(() =>
+        Modules.GetOrAdd(project, p => new Lazy<Task<BuildOutput>>(() => Task.Run(() => Build(p, Kernel)))).Value;
+
+    /// <summary>Builds a driver project for <paramref name="kernel"/> with the real build tool.</summary>
+    public static BuildOutput Build(string project, KernelImage kernel)
+    {
+        var log = new List<string>();
+        var builder = new ModuleBuilder(Toolchain, line => { lock (log) log.Add(line); });
+        try
         {
-            var log = new List<string>();
-            var builder = new ModuleBuilder(Toolchain, line => { lock (log) log.Add(line); });
-            try
-            {
-                return builder.Build(new BuildRequest(Path.Combine(Toolchain.RepositoryRoot, p),
-                    KernelHeaders.Open(Kernel.HeadersPath), Output(Path.GetFileName(p))));
-            }
-            catch (BuildError e)
-            {
-                throw new InvalidOperationException($"building {p} failed: {e.Message}\n{e.Details}\n{string.Join('\n', log)}");
-            }
-        }))).Value;
+            return builder.Build(new BuildRequest(Path.Combine(Toolchain.RepositoryRoot, project),
+                KernelHeaders.Open(kernel.HeadersPath), Output(Path.GetFileName(project), kernel)));
+        }
+        catch (BuildError e)
+        {
+            throw new InvalidOperationException($"building {project} for {kernel.Version} failed: {e.Message}\n{e.Details}\n{string.Join('\n', log)}");
+        }
+    }
 
     public static Task<BuildOutput> Hello => Module("samples/Hello");
     public static Task<BuildOutput> PowerOff => Module("samples/PowerOff");
