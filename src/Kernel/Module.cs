@@ -60,13 +60,24 @@ namespace KernelSharp
     }
 
     /// <summary>
-    /// Makes a static field of the module class a module parameter (module_param): set with
-    /// <c>insmod x.ko name=value</c>, shown under /sys/module/NAME/parameters/. The field's
-    /// initializer is the default. Supported types: bool, byte, short, ushort, int, uint,
-    /// long, ulong. The kernel parses the text (so 0x10 and 16 both work) and refuses bad
-    /// values with EINVAL before any C# runs.
+    /// Declares a module parameter (module_param): set with <c>insmod x.ko name=value</c>,
+    /// shown under /sys/module/NAME/parameters/. The kernel parses the text (so 0x10 and 16
+    /// both work); a bad value makes insmod fail with EINVAL and a log line naming the
+    /// parameter, before any C# runs.
+    /// <list type="bullet">
+    /// <item>On a static field of type bool, byte, short, ushort, int, uint, long or ulong:
+    /// the field holds the value and its initializer is the default. <see cref="Minimum"/>
+    /// and <see cref="Maximum"/> bound it.</item>
+    /// <item>On a <c>static partial ReadOnlySpan&lt;byte&gt;</c> property: a string of at most
+    /// <see cref="MaxLength"/> bytes (default <see cref="Default"/>). The build tool implements
+    /// the property.</item>
+    /// <item>On a <c>static partial ReadOnlySpan&lt;T&gt;</c> property, T one of the integer
+    /// types: a comma-separated array of at most <see cref="MaxCount"/> values (empty by default).</item>
+    /// </list>
+    /// Strings and arrays cannot be written at run time (their permissions have no write bit):
+    /// the span C# holds must not change under it.
     /// </summary>
-    [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
+    [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
     public sealed class ModuleParameterAttribute : Attribute
     {
         public ModuleParameterAttribute(string description) { Description = description; }
@@ -74,7 +85,22 @@ namespace KernelSharp
         public string Description { get; }
         public ParameterPermissions Permissions { get; set; } = ParameterPermissions.ReadAll;
 
-        /// <summary>The parameter's name when it differs from the field's.</summary>
+        /// <summary>The parameter's name when it differs from the field's or property's.</summary>
         public string Name { get; set; }
+
+        /// <summary>Smallest value an integer parameter accepts (inclusive).</summary>
+        public long Minimum { get; set; }
+
+        /// <summary>Largest value an integer parameter accepts (inclusive).</summary>
+        public long Maximum { get; set; }
+
+        /// <summary>A string parameter's longest value, in bytes.</summary>
+        public int MaxLength { get; set; }
+
+        /// <summary>A string parameter's value when insmod gives none.</summary>
+        public string Default { get; set; }
+
+        /// <summary>An array parameter's largest number of values.</summary>
+        public int MaxCount { get; set; }
     }
 }

@@ -37,6 +37,32 @@ namespace KernelSharp.Glue
     }
 
     /// <summary>
+    /// Reads string and array module parameters from the C storage the generated glue keeps
+    /// them in (static data of the module, set by the kernel at load; read-only afterwards).
+    /// </summary>
+    public static unsafe class ParameterStorage
+    {
+        /// <summary>The NUL-terminated text at <paramref name="storage"/>, at most <paramref name="capacity"/> bytes.</summary>
+        public static ReadOnlySpan<byte> Text(nint storage, int capacity)
+        {
+            if (storage == 0)
+                return default;
+            var text = new ReadOnlySpan<byte>((byte*)storage, capacity);
+            int length = text.IndexOf((byte)0);
+            return length < 0 ? text : text.Slice(0, length);
+        }
+
+        /// <summary>The first *count (at most <paramref name="capacity"/>) values at <paramref name="storage"/>.</summary>
+        public static ReadOnlySpan<T> Array<T>(nint storage, nint count, int capacity) where T : unmanaged
+        {
+            if (storage == 0 || count == 0)
+                return default;
+            uint used = *(uint*)count;
+            return new ReadOnlySpan<T>((T*)storage, used < (uint)capacity ? (int)used : capacity);
+        }
+    }
+
+    /// <summary>
     /// Conversions the generated entry points use. The generated code calls the driver's
     /// methods directly, not through generic helpers: a module or file type is a class, and
     /// generic code over classes is shared and calls through function pointers, which

@@ -122,5 +122,11 @@ namespace KernelSharp.Interop
         internal static extern void ksharp_seq_write(void* seq, byte* data, uint length);
         [RuntimeImport(Shim, "ksharp_format_pointer"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_format_pointer(byte* buffer, uint size, void* pointer, int width);
+
+        // ksharp_task.c
+        [RuntimeImport(Shim, "ksharp_current_pid"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_current_pid();
+        [RuntimeImport(Shim, "ksharp_current_comm"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_current_comm(byte* buffer, uint size);
     }
 }

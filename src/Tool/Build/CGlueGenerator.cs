@@ -55,6 +55,16 @@ public static class CGlueGenerator
 
         foreach (ModuleParameter parameter in model.Parameters)
             AppendParameter(c, names, parameter);
+        foreach (SpanParameter parameter in model.SpanParameters)
+            AppendSpanParameter(c, names, parameter);
+
+        // Where string and array parameters keep their values, for the generated C# properties.
+        c.Append($"\nstatic void *const {m}_parameter_storage[] = {{\n");
+        foreach (SpanParameter parameter in model.SpanParameters)
+            c.Append(parameter.IsString
+                ? $"\t{m}_param_{parameter.Name},\n"
+                : $"\t{m}_param_{parameter.Name},\n\t&{m}_param_{parameter.Name}_count,\n");
+        c.Append("\tNULL\n};\n");
 
         c.Append($$"""
 
@@ -65,7 +75,7 @@ public static class CGlueGenerator
             	if (ret)
             		return ret;
             	kernel_fpu_begin();
-            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions);
+            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions, {{m}}_parameter_storage);
             	kernel_fpu_end();
             	if (ret)
             		ksharp_runtime_exit();
@@ -157,7 +167,7 @@ public static class CGlueGenerator
             	err = param_set_{{kernelName}}(text, &typed);
             	if (err)
             		return err;
-            	kernel_fpu_begin();
+            {{RangeCheck(m, parameter)}}	kernel_fpu_begin();
             	{{names.Trampoline(GlueNames.ParameterSet(p))}}((s64)value);
             	kernel_fpu_end();
             	return 0;
@@ -181,6 +191,83 @@ public static class CGlueGenerator
             };
             module_param_cb({{p}}, &{{m}}_ops_{{p}}, NULL, 0{{Convert.ToString(parameter.Permissions, 8)}});
             __MODULE_PARM_TYPE({{p}}, "{{kernelName}}");
+            MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
+
+            """);
+    }
+
+    // The declared range, checked after the kernel parsed the value; the kernel's parse_args
+    // adds "`TEXT' invalid for parameter `NAME'" to the log for the EINVAL.
+    private static string RangeCheck(string module, ModuleParameter parameter)
+    {
+        if (parameter.Minimum is null && parameter.Maximum is null)
+            return "";
+        string min = parameter.Minimum is { } low ? $"{low}LL" : "LLONG_MIN";
+        string max = parameter.Maximum is { } high ? $"{high}LL" : "LLONG_MAX";
+        bool unsigned = parameter.Type is ParameterType.Byte or ParameterType.UShort or ParameterType.UInt or ParameterType.ULong;
+        string value = unsigned ? "(unsigned long long)value" : "(long long)value";
+        string below = parameter.Minimum is { } lowest ? (unsigned && lowest <= 0 ? "0" : $"{value} < {min}") : "0";
+        string above = parameter.Maximum is { } highest ? (unsigned && highest < 0 ? "1" : $"{value} > {(unsigned ? $"{highest}ULL" : max)}") : "0";
+        return $$"""
+            	if ({{below}} || {{above}}) {
+            		pr_err("{{module}}: parameter {{parameter.Name}}: {{(unsigned ? "%llu" : "%lld")}} is outside {{parameter.Minimum?.ToString() ?? "..."}}..{{parameter.Maximum?.ToString() ?? "..."}}\n", {{value}});
+            		return -EINVAL;
+            	}
+
+            """;
+    }
+
+    private static void AppendSpanParameter(StringBuilder c, GlueNames names, SpanParameter parameter)
+    {
+        string m = names.Module;
+        string p = parameter.Name;
+        string permissions = "0" + Convert.ToString(parameter.Permissions, 8);
+        if (parameter.IsString)
+        {
+            // A copy the set function bounds: the kernel's own string type answers ENOSPC, and a
+            // too-long value must be EINVAL like every other bad parameter.
+            c.Append($$"""
+
+                /* Parameter {{p}} (string of at most {{parameter.Capacity}} bytes), read by the C# property {{parameter.PropertyName}}. */
+                static char {{m}}_param_{{p}}[{{parameter.Capacity + 1}}] = {{Literal(parameter.Default ?? "")}};
+
+                static int {{m}}_set_{{p}}(const char *text, const struct kernel_param *kp)
+                {
+                	size_t length = strlen(text);
+
+                	if (length > {{parameter.Capacity}}) {
+                		pr_err("{{m}}: parameter {{p}}: %zu bytes, at most {{parameter.Capacity}} allowed\n", length);
+                		return -EINVAL;
+                	}
+                	memcpy({{m}}_param_{{p}}, text, length + 1);
+                	return 0;
+                }
+
+                static int {{m}}_get_{{p}}(char *buffer, const struct kernel_param *kp)
+                {
+                	return scnprintf(buffer, PAGE_SIZE, "%s\n", {{m}}_param_{{p}});
+                }
+
+                static const struct kernel_param_ops {{m}}_ops_{{p}} = {
+                	.set = {{m}}_set_{{p}},
+                	.get = {{m}}_get_{{p}},
+                };
+                module_param_cb({{p}}, &{{m}}_ops_{{p}}, NULL, {{permissions}});
+                __MODULE_PARM_TYPE({{p}}, "string");
+                MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
+
+                """);
+            return;
+        }
+        var (kernelName, cType) = ParameterTypes.Describe(parameter.ElementType!.Value);
+        // The kernel's array parameter: it splits at commas, parses each value with its own
+        // parser and refuses more than MaxCount values with EINVAL, naming the parameter.
+        c.Append($$"""
+
+            /* Parameter {{p}} (array of at most {{parameter.Capacity}} {{kernelName}}), read by the C# property {{parameter.PropertyName}}. */
+            static {{cType}} {{m}}_param_{{p}}[{{parameter.Capacity}}];
+            static unsigned int {{m}}_param_{{p}}_count;
+            module_param_array_named({{p}}, {{m}}_param_{{p}}, {{kernelName}}, &{{m}}_param_{{p}}_count, {{permissions}});
             MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
 
             """);

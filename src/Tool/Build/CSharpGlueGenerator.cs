@@ -25,7 +25,7 @@ public static class CSharpGlueGenerator
                 internal static unsafe class ModuleEntryPoints
                 {
                     [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "{{names.CSharpEntry(GlueNames.Init)}}")]
-                    private static int Init(void** fileOperationsTables, void** showFunctions)
+                    private static int Init(void** fileOperationsTables, void** showFunctions, void** parameterStorage)
                     {
 
             """);
@@ -33,6 +33,13 @@ public static class CSharpGlueGenerator
             s.Append($"            global::KernelSharp.Glue.FileOperationsTable<{model.FileOperations[i].TypeName}>.Set(fileOperationsTables[{i}]);\n");
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             s.Append($"            global::KernelSharp.Glue.SeqShowFunction<{model.SeqShowTypes[i]}>.Set(showFunctions[{i}]);\n");
+        int storageSlot = 0;
+        foreach (SpanParameter parameter in model.SpanParameters)
+        {
+            s.Append($"            {StorageField(parameter)} = (nint)parameterStorage[{storageSlot++}];\n");
+            if (!parameter.IsString)
+                s.Append($"            {StorageField(parameter)}Count = (nint)parameterStorage[{storageSlot++}];\n");
+        }
         s.Append($$"""
                         global::KernelSharp.Result result = {{module}}.Init();
                         if (result.Failed)
@@ -78,8 +85,31 @@ public static class CSharpGlueGenerator
 
                 """);
         }
+        foreach (SpanParameter parameter in model.SpanParameters)
+        {
+            s.Append($"\n        internal static nint {StorageField(parameter)};\n");
+            if (!parameter.IsString)
+                s.Append($"        internal static nint {StorageField(parameter)}Count;\n");
+        }
         s.Append("    }\n}\n");
+        foreach (SpanParameter parameter in model.SpanParameters)
+            AppendSpanProperty(s, parameter);
         return s.ToString();
+    }
+
+    private static string StorageField(SpanParameter parameter) => $"Parameter_{parameter.Name}";
+
+    // The driver's partial property, reading the C storage the module's parameter lives in.
+    private static void AppendSpanProperty(StringBuilder s, SpanParameter parameter)
+    {
+        const string Storage = "global::KernelSharp.Glue.ParameterStorage";
+        string field = $"global::KernelSharp.Generated.ModuleEntryPoints.{StorageField(parameter)}";
+        string element = parameter.IsString ? "byte" : ParameterTypes.CSharpKeyword(parameter.ElementType!.Value);
+        string body = parameter.IsString
+            ? $"{Storage}.Text({field}, {parameter.Capacity})"
+            : $"{Storage}.Array<{element}>({field}, {field}Count, {parameter.Capacity})";
+        string declaration = $"partial {parameter.TypeKind} {parameter.TypeName}\n{{\n    {parameter.Accessibility} static partial global::System.ReadOnlySpan<{element}> {parameter.PropertyName} => {body};\n}}\n";
+        s.Append(parameter.Namespace is null ? $"\n{declaration}" : $"\nnamespace {parameter.Namespace}\n{{\n{declaration}}}\n");
     }
 
     private static string Pascal(string snake) =>

@@ -52,7 +52,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         string assemblyName, IReadOnlyList<SyntaxTree> trees)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
-        ThrowOnErrors(compilation.GetDiagnostics(), "C# compilation failed");
+        // Partial properties of string and array parameters get their implementation from
+        // the generated glue, which does not exist yet; every other error stops here.
+        ThrowOnErrors([.. compilation.GetDiagnostics().Where(d => d.Id != MissingPartialImplementation)], "C# compilation failed");
         var externs = trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
             .Where(method => method.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword)))
             .Select(method => $"{Where(method)}: error KS0002: extern method '{method.Identifier.Text}': drivers reach the kernel through the KernelSharp library; a missing kernel API belongs in the library and its shims")
@@ -73,6 +75,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(Format).ToList();
         return (stream.ToArray(), model, glue, warnings);
     }
+
+    /// <summary>CS9248: a partial property without its implementing part.</summary>
+    private const string MissingPartialImplementation = "CS9248";
 
     private static void ThrowOnErrors(ImmutableArray<Diagnostic> diagnostics, string headline)
     {
@@ -129,16 +134,21 @@ public static class ModelReader
         var info = new ModuleInfo(name, Display(module), license, Named(attribute, "Author"), Named(attribute, "Description"));
 
         var parameters = new List<ModuleParameter>();
+        var spanParameters = new List<SpanParameter>();
         foreach (INamedTypeSymbol type in types)
         {
-            foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>())
+            foreach (ISymbol member in type.GetMembers())
             {
-                AttributeData? p = field.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, parameterAttribute));
-                if (p is not null)
+                AttributeData? p = member.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, parameterAttribute));
+                if (p is null)
+                    continue;
+                if (member is IFieldSymbol field)
                     parameters.Add(ReadParameter(field, p, module));
+                else if (member is IPropertySymbol property)
+                    spanParameters.Add(ReadSpanParameter(property, p));
             }
         }
-        foreach (var duplicate in parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1))
+        foreach (var duplicate in parameters.Select(p => p.Name).Concat(spanParameters.Select(p => p.Name)).GroupBy(n => n).Where(g => g.Count() > 1))
             throw new BuildError($"module parameter \"{duplicate.Key}\" is declared more than once");
 
         var tables = new List<FileOperationsType>();
@@ -167,7 +177,7 @@ public static class ModelReader
                 throw new BuildError($"{Where(type)}: a seq_file show type must be internal or public so the generated entry points can call it");
             shows.Add(Display(type));
         }
-        return new DriverModel(info, parameters, tables, shows);
+        return new DriverModel(info, parameters, tables, shows, spanParameters);
     }
 
     private static readonly string[] GplCompatible = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
@@ -196,13 +206,88 @@ public static class ModelReader
         string name = Named(attribute, "Name") ?? field.Name;
         if (!IsModuleName(name))
             throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
-        int permissions = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Permissions").Value.Value is { } value
-            ? Convert.ToInt32(value) : 0x124;
+        int permissions = Permissions(attribute, where);
+        string description = (string?)attribute.ConstructorArguments[0].Value ?? "";
+        long? minimum = NamedValue(attribute, "Minimum") is { } min ? Convert.ToInt64(min) : null;
+        long? maximum = NamedValue(attribute, "Maximum") is { } max ? Convert.ToInt64(max) : null;
+        if (type == ParameterType.Bool && (minimum is not null || maximum is not null))
+            throw new BuildError($"{where}: a bool parameter has no range");
+        if (minimum > maximum)
+            throw new BuildError($"{where}: Minimum {minimum} is above Maximum {maximum}");
+        foreach (string other in new[] { "MaxLength", "MaxCount", "Default" })
+            if (NamedValue(attribute, other) is not null)
+                throw new BuildError($"{where}: {other} is for string and array parameters (static partial ReadOnlySpan properties)");
+        return new ModuleParameter(name, $"{Display(field.ContainingType)}.{field.Name}", type, description, permissions, minimum, maximum);
+    }
+
+    private static SpanParameter ReadSpanParameter(IPropertySymbol property, AttributeData attribute)
+    {
+        string where = Where(property);
+        const string Shape = "a string or array parameter is a 'static partial ReadOnlySpan<byte>' (string) or 'static partial ReadOnlySpan<int>' (array; any integer type) property with only a getter";
+        if (!property.IsStatic || !property.IsPartialDefinition || property.SetMethod is not null
+            || property.Type is not INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [var element] } span
+            || span.ContainingNamespace.ToDisplayString() != "System")
+            throw new BuildError($"{where}: {Shape}");
+        if (property.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+            throw new BuildError($"{where}: a module parameter must be internal or public so the generated code can implement it");
+        INamedTypeSymbol owner = property.ContainingType;
+        if (owner.ContainingType is not null)
+            throw new BuildError($"{where}: a string or array parameter belongs to a top-level type");
+        ParameterType? elementType = element.SpecialType switch
+        {
+            SpecialType.System_Byte when NamedValue(attribute, "MaxCount") is null => null, // bytes without MaxCount: a string
+            SpecialType.System_Byte => ParameterType.Byte,
+            SpecialType.System_Int16 => ParameterType.Short,
+            SpecialType.System_UInt16 => ParameterType.UShort,
+            SpecialType.System_Int32 => ParameterType.Int,
+            SpecialType.System_UInt32 => ParameterType.UInt,
+            SpecialType.System_Int64 => ParameterType.Long,
+            SpecialType.System_UInt64 => ParameterType.ULong,
+            _ => throw new BuildError($"{where}: {Shape}"),
+        };
+        string name = Named(attribute, "Name") ?? property.Name;
+        if (!IsModuleName(name))
+            throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
+        int permissions = Permissions(attribute, where);
+        if ((permissions & 0x92) != 0)
+            throw new BuildError($"{where}: a string or array parameter cannot be writable at run time: C# holds spans of its value");
+        if (NamedValue(attribute, "Minimum") is not null || NamedValue(attribute, "Maximum") is not null)
+            throw new BuildError($"{where}: Minimum and Maximum are for integer fields");
+        string description = (string?)attribute.ConstructorArguments[0].Value ?? "";
+        string? defaultText = Named(attribute, "Default");
+        int capacity;
+        if (elementType is null)
+        {
+            capacity = NamedValue(attribute, "MaxLength") is { } length ? Convert.ToInt32(length) : 0;
+            if (capacity is < 1 or > 1024)
+                throw new BuildError($"{where}: a string parameter needs MaxLength between 1 and 1024 bytes");
+            if (defaultText is not null && System.Text.Encoding.UTF8.GetByteCount(defaultText) > capacity)
+                throw new BuildError($"{where}: the default \"{defaultText}\" is longer than MaxLength {capacity}");
+        }
+        else
+        {
+            capacity = NamedValue(attribute, "MaxCount") is { } count ? Convert.ToInt32(count) : 0;
+            if (capacity is < 1 or > 256)
+                throw new BuildError($"{where}: an array parameter needs MaxCount between 1 and 256");
+            if (defaultText is not null || NamedValue(attribute, "MaxLength") is not null)
+                throw new BuildError($"{where}: Default and MaxLength are for string parameters; an array starts empty");
+        }
+        string? ns = owner.ContainingNamespace.IsGlobalNamespace ? null : owner.ContainingNamespace.ToDisplayString();
+        string kind = owner.TypeKind == TypeKind.Struct ? "struct" : "class";
+        string accessibility = property.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
+        return new SpanParameter(name, ns, owner.Name, kind, property.Name, accessibility, elementType, description, permissions, capacity, defaultText);
+    }
+
+    private static int Permissions(AttributeData attribute, string where)
+    {
+        int permissions = NamedValue(attribute, "Permissions") is { } value ? Convert.ToInt32(value) : 0x124;
         if ((permissions & 0x2) != 0 || (permissions & ~0x1B6) != 0)
             throw new BuildError($"{where}: permissions 0{Convert.ToString(permissions, 8)} are refused by the kernel (no execute bits, and no world write)");
-        string description = (string?)attribute.ConstructorArguments[0].Value ?? "";
-        return new ModuleParameter(name, $"{Display(field.ContainingType)}.{field.Name}", type, description, permissions);
+        return permissions;
     }
+
+    private static object? NamedValue(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
 
     private static bool IsModuleName(string name) =>
         name.Length is > 0 and <= 55 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');

@@ -5,7 +5,12 @@ public sealed record DriverModel(
     ModuleInfo Module,
     IReadOnlyList<ModuleParameter> Parameters,
     IReadOnlyList<FileOperationsType> FileOperations,
-    IReadOnlyList<string> SeqShowTypes);
+    IReadOnlyList<string> SeqShowTypes,
+    IReadOnlyList<SpanParameter>? SpanParameters = null)
+{
+    /// <summary>String and array parameters, implemented as partial properties.</summary>
+    public IReadOnlyList<SpanParameter> SpanParameters { get; init; } = SpanParameters ?? [];
+}
 
 /// <summary>The [KernelModule] class and its modinfo fields.</summary>
 public sealed record ModuleInfo(string Name, string TypeName, string License, string? Author, string? Description);
@@ -13,9 +18,22 @@ public sealed record ModuleInfo(string Name, string TypeName, string License, st
 /// <summary>The kernel's parameter types, by C# type.</summary>
 public enum ParameterType { Bool, Byte, Short, UShort, Int, UInt, Long, ULong }
 
-/// <summary>A [ModuleParameter] static field.</summary>
+/// <summary>A [ModuleParameter] static field, with the inclusive range its value must lie in.</summary>
 public sealed record ModuleParameter(
-    string Name, string FieldExpression, ParameterType Type, string Description, int Permissions);
+    string Name, string FieldExpression, ParameterType Type, string Description, int Permissions,
+    long? Minimum = null, long? Maximum = null);
+
+/// <summary>
+/// A [ModuleParameter] static partial property of type ReadOnlySpan: a string of at most
+/// <see cref="Capacity"/> bytes (ElementType null) or an array of at most Capacity integers.
+/// The value lives in C storage the generated property reads.
+/// </summary>
+public sealed record SpanParameter(
+    string Name, string? Namespace, string TypeName, string TypeKind, string PropertyName, string Accessibility,
+    ParameterType? ElementType, string Description, int Permissions, int Capacity, string? Default)
+{
+    public bool IsString => ElementType is null;
+}
 
 /// <summary>The IFileOperations members a type can implement (see FileOperationSlot for each).</summary>
 [Flags]

@@ -21,7 +21,7 @@ public sealed class GlueNames(string module)
     /// <summary>Every entry of a driver: (what, C return type, C prototype arguments).</summary>
     public static IEnumerable<(string What, string CReturn, string CParameters)> Entries(DriverModel model)
     {
-        yield return (Init, "int", "const void *const *fops_tables, const void *const *show_functions");
+        yield return (Init, "int", "const void *const *fops_tables, const void *const *show_functions, void *const *parameter_storage");
         yield return (Exit, "void", "void");
         for (int i = 0; i < model.FileOperations.Count; i++)
             foreach (FileOperationSlot slot in FileOperationSlot.All)

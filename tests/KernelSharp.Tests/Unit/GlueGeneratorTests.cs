@@ -25,7 +25,7 @@ public class GlueGeneratorTests
     public void C_glue_enters_csharp_only_inside_an_fpu_section_through_trampolines()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
+        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions, poweroff_parameter_storage)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
         {
             int at = c.IndexOf(call, StringComparison.Ordinal);
             Assert.True(at > 0, call);
@@ -134,5 +134,47 @@ public class GlueGeneratorTests
         string cs = CSharpGlueGenerator.Generate(model);
         foreach (FileOperationSlot slot in FileOperationSlot.All)
             Assert.Contains($"EntryPoint = \"scull__cs_fops0_{slot.Operation.ToString().ToLowerInvariant()}\"", cs);
+    }
+
+    private static readonly DriverModel HelloParams = new(
+        new ModuleInfo("hellop", "global::HelloParams.HelloParamsModule", "GPL", null, null),
+        [new ModuleParameter("howmany", "global::HelloParams.HelloParamsModule.howmany", ParameterType.Int, "Times", 0x124, 1, 100),
+         new ModuleParameter("mask", "global::HelloParams.HelloParamsModule.mask", ParameterType.UInt, "Mask", 0x124, null, 255)],
+        [], [],
+        [new SpanParameter("whom", "HelloParams", "HelloParamsModule", "class", "Whom", "public", null, "Whom", 0x124, 32, "world"),
+         new SpanParameter("numbers", "HelloParams", "HelloParamsModule", "class", "numbers", "internal", ParameterType.Int, "Numbers", 0x100, 8, null)]);
+
+    [Fact]
+    public void Ranged_parameters_are_checked_after_the_kernel_parsed_them()
+    {
+        string c = CGlueGenerator.GenerateC(HelloParams);
+        Assert.Contains("\tif ((long long)value < 1LL || (long long)value > 100LL) {\n\t\tpr_err(\"hellop: parameter howmany: %lld is outside 1..100\\n\", (long long)value);\n\t\treturn -EINVAL;", c);
+        // Unsigned: no lower bound to check, the upper one compared unsigned.
+        Assert.Contains("\tif (0 || (unsigned long long)value > 255ULL) {", c);
+        int check = c.IndexOf("is outside 1..100", StringComparison.Ordinal);
+        Assert.True(check > c.IndexOf("err = param_set_int(text, &typed);", StringComparison.Ordinal));
+        Assert.True(check < c.IndexOf("hellop__enter_param_set_howmany((s64)value)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void String_parameters_are_bounded_copies_with_their_default()
+    {
+        string c = CGlueGenerator.GenerateC(HelloParams);
+        Assert.Contains("static char hellop_param_whom[33] = \"world\";", c);
+        Assert.Contains("\tif (length > 32) {\n\t\tpr_err(\"hellop: parameter whom: %zu bytes, at most 32 allowed\\n\", length);\n\t\treturn -EINVAL;", c);
+        Assert.Contains("module_param_cb(whom, &hellop_ops_whom, NULL, 0444);", c);
+    }
+
+    [Fact]
+    public void Array_parameters_use_the_kernels_array_parser_and_reach_csharp_through_the_storage_table()
+    {
+        string c = CGlueGenerator.GenerateC(HelloParams);
+        Assert.Contains("static int hellop_param_numbers[8];\nstatic unsigned int hellop_param_numbers_count;\nmodule_param_array_named(numbers, hellop_param_numbers, int, &hellop_param_numbers_count, 0400);", c);
+        Assert.Contains("static void *const hellop_parameter_storage[] = {\n\thellop_param_whom,\n\thellop_param_numbers,\n\t&hellop_param_numbers_count,\n\tNULL\n};", c);
+        string cs = CSharpGlueGenerator.Generate(HelloParams);
+        Assert.Contains("Parameter_whom = (nint)parameterStorage[0];", cs);
+        Assert.Contains("Parameter_numbersCount = (nint)parameterStorage[2];", cs);
+        Assert.Contains("namespace HelloParams\n{\npartial class HelloParamsModule\n{\n    public static partial global::System.ReadOnlySpan<byte> Whom => global::KernelSharp.Glue.ParameterStorage.Text(global::KernelSharp.Generated.ModuleEntryPoints.Parameter_whom, 32);", cs);
+        Assert.Contains("internal static partial global::System.ReadOnlySpan<int> numbers => global::KernelSharp.Glue.ParameterStorage.Array<int>(", cs);
     }
 }

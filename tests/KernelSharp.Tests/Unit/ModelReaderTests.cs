@@ -46,6 +46,49 @@ public class ModelReaderTests
         Assert.Equal(["global::Status"], model.SeqShowTypes);
     }
 
+    [Fact]
+    public void Reads_ranges_strings_and_arrays()
+    {
+        DriverModel model = Drivers.Model(Drivers.Usings + """
+            [KernelModule("snippet")]
+            public sealed partial class SnippetModule : IKernelModule
+            {
+                public static Result Init() => Result.Ok;
+                public static void Exit() { }
+                [ModuleParameter("n", Minimum = 1, Maximum = 9)] public static int n = 1;
+                [ModuleParameter("w", MaxLength = 16, Default = "you", Name = "whom")] public static partial ReadOnlySpan<byte> Whom { get; }
+                [ModuleParameter("v", MaxCount = 4, Name = "values")] internal static partial ReadOnlySpan<ulong> Values { get; }
+            }
+            """);
+        Assert.Equal(new ModuleParameter("n", "global::SnippetModule.n", ParameterType.Int, "n", 0x124, 1, 9), Assert.Single(model.Parameters));
+        Assert.Equal(
+            [new SpanParameter("whom", null, "SnippetModule", "class", "Whom", "public", null, "w", 0x124, 16, "you"),
+             new SpanParameter("values", null, "SnippetModule", "class", "Values", "internal", ParameterType.ULong, "v", 0x124, 4, null)],
+            model.SpanParameters);
+    }
+
+    [Theory]
+    [InlineData("[ModuleParameter(\"x\")] public static partial ReadOnlySpan<byte> text { get; }", "needs MaxLength")]
+    [InlineData("[ModuleParameter(\"x\", MaxLength = 4, Default = \"toolong\")] public static partial ReadOnlySpan<byte> text { get; }", "is longer than MaxLength 4")]
+    [InlineData("[ModuleParameter(\"x\", MaxLength = 4, Permissions = ParameterPermissions.ReadAllWriteOwner)] public static partial ReadOnlySpan<byte> text { get; }", "cannot be writable at run time")]
+    [InlineData("[ModuleParameter(\"x\")] public static partial ReadOnlySpan<int> values { get; }", "needs MaxCount")]
+    [InlineData("[ModuleParameter(\"x\", MaxCount = 2)] public static partial ReadOnlySpan<char> values { get; }", "a string or array parameter is a")]
+    [InlineData("[ModuleParameter(\"x\", Minimum = 5, Maximum = 1)] public static int n;", "Minimum 5 is above Maximum 1")]
+    [InlineData("[ModuleParameter(\"x\", MaxLength = 3)] public static int n;", "MaxLength is for string and array parameters")]
+    public void Rejects_impossible_string_array_and_range_declarations(string member, string message)
+    {
+        var error = Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Usings + $$"""
+            [KernelModule("snippet")]
+            public sealed partial class SnippetModule : IKernelModule
+            {
+                public static Result Init() => Result.Ok;
+                public static void Exit() { }
+                {{member}}
+            }
+            """));
+        Assert.Contains(message, error.Message);
+    }
+
     [Theory]
     [InlineData("", "[KernelModule(\"Bad-Name\")]", "module name \"Bad-Name\" must be")]
     [InlineData("", "[KernelModule(\"ok\", License = \"Proprietary\")]", "license \"Proprietary\" is not GPL-compatible")]
