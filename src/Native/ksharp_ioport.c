@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* I/O port regions (<linux/ioport.h>) and port I/O (<asm/io.h>). */
+/* I/O port and memory regions (<linux/ioport.h>), port I/O and I/O memory (<asm/io.h>). */
 #include <linux/ioport.h>
 #include <linux/io.h>
+#include <linux/mm.h>
 #include "ksharp.h"
 #include "ksharp_fpu.h"
 
@@ -12,13 +13,60 @@ struct resource *ksharp_request_region(u64 start, u64 count, const char *name)
 
 	/* Allocates with GFP_KERNEL: may sleep. */
 	KSHARP_MAY_SLEEP(region = request_region(start, count, name));
-	return region;
+	return ksharp_track(region);
 }
 
-void ksharp_release_region(u64 start, u64 count)
+void ksharp_release_region(struct resource *region, u64 start, u64 count)
 {
+	ksharp_untrack(region);
 	KSHARP_MAY_SLEEP(release_region(start, count));
 }
+
+/* The same for physical memory (/proc/iomem). */
+struct resource *ksharp_request_mem_region(u64 start, u64 count, const char *name)
+{
+	struct resource *region;
+
+	KSHARP_MAY_SLEEP(region = request_mem_region(start, count, name));
+	return ksharp_track(region);
+}
+
+void ksharp_release_mem_region(struct resource *region, u64 start, u64 count)
+{
+	ksharp_untrack(region);
+	KSHARP_MAY_SLEEP(release_mem_region(start, count));
+}
+
+/*
+ * 1 when [start, start + count) overlaps memory the kernel registered as ROM (the video
+ * BIOS, the system BIOS, adapter ROMs: busy, read-only resources), else 0.
+ */
+s32 ksharp_mem_region_is_rom(u64 start, u64 count)
+{
+	int overlap = region_intersects(start, count, IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_READONLY,
+					IORES_DESC_NONE);
+
+	return overlap != REGION_DISJOINT;
+}
+
+/* Maps physical memory (device memory, the ISA hole) into the kernel's address space. */
+void __iomem *ksharp_ioremap(u64 start, u64 size)
+{
+	void __iomem *mapping;
+
+	/* Allocates page tables and vmalloc space: may sleep. */
+	KSHARP_MAY_SLEEP(mapping = ioremap(start, size));
+	return ksharp_track((void __force *)mapping);
+}
+
+void ksharp_iounmap(void __iomem *mapping)
+{
+	ksharp_untrack((void __force *)mapping);
+	KSHARP_MAY_SLEEP(iounmap(mapping));
+}
+
+u32 ksharp_readb(const void __iomem *address) { return readb(address); }
+void ksharp_writeb(u8 value, void __iomem *address) { writeb(value, address); }
 
 void ksharp_outb(u8 value, u16 port) { outb(value, port); }
 void ksharp_outw(u16 value, u16 port) { outw(value, port); }

@@ -3,6 +3,7 @@
 using System;
 using KernelSharp.Interop;
 using KernelSharp.Memory;
+using KernelSharp.Text;
 
 namespace KernelSharp.IO
 {
@@ -30,13 +31,11 @@ namespace KernelSharp.IO
         public static Result Request(ushort start, ushort count, ReadOnlySpan<byte> name, out PortRegion region)
         {
             region = default;
-            if (count == 0 || start + count > 0x10000 || name.IsEmpty || name.Length > MaxNameLength || name.IndexOfZero() >= 0)
+            if (count == 0 || start + count > 0x10000)
                 return Error.EINVAL;
-
-            Result allocated = KernelBuffer.Allocate(name.Length + 1, Gfp.Kernel, out KernelBuffer nameCopy);
-            if (allocated.Failed)
-                return allocated;
-            name.CopyTo(nameCopy.Span);
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer nameCopy);
+            if (copied.Failed)
+                return copied;
 
             void* resource = Native.ksharp_request_region(start, count, nameCopy.Pointer);
             if (resource == null)
@@ -66,7 +65,7 @@ namespace KernelSharp.IO
         {
             if (_resource == null)
                 return;
-            Native.ksharp_release_region(_start, _count);
+            Native.ksharp_release_region(_resource, _start, _count);
             _resource = null;
             _name.Dispose();
         }
@@ -78,17 +77,6 @@ namespace KernelSharp.IO
             if (_resource == null || offset < 0 || offset > _count - width)
                 Environment.FailFast("ArgumentOutOfRangeException: port access outside the reserved region");
             return (ushort)(_start + offset);
-        }
-    }
-
-    internal static class SpanExtensions
-    {
-        internal static int IndexOfZero(this ReadOnlySpan<byte> span)
-        {
-            for (int i = 0; i < span.Length; i++)
-                if (span[i] == 0)
-                    return i;
-            return -1;
         }
     }
 }

@@ -21,7 +21,21 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_request_region"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void* ksharp_request_region(ulong start, ulong count, byte* name);
         [RuntimeImport(Shim, "ksharp_release_region"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void ksharp_release_region(ulong start, ulong count);
+        internal static extern void ksharp_release_region(void* region, ulong start, ulong count);
+        [RuntimeImport(Shim, "ksharp_request_mem_region"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_request_mem_region(ulong start, ulong count, byte* name);
+        [RuntimeImport(Shim, "ksharp_release_mem_region"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_release_mem_region(void* region, ulong start, ulong count);
+        [RuntimeImport(Shim, "ksharp_mem_region_is_rom"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_mem_region_is_rom(ulong start, ulong count);
+        [RuntimeImport(Shim, "ksharp_ioremap"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_ioremap(ulong start, ulong size);
+        [RuntimeImport(Shim, "ksharp_iounmap"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_iounmap(void* mapping);
+        [RuntimeImport(Shim, "ksharp_readb"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_readb(void* address);
+        [RuntimeImport(Shim, "ksharp_writeb"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_writeb(byte value, void* address);
         [RuntimeImport(Shim, "ksharp_outb"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_outb(byte value, ushort port);
         [RuntimeImport(Shim, "ksharp_outw"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -128,5 +142,13 @@ namespace KernelSharp.Interop
         internal static extern int ksharp_current_pid();
         [RuntimeImport(Shim, "ksharp_current_comm"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_current_comm(byte* buffer, uint size);
+
+        // ksharp_module.c
+        [RuntimeImport(Shim, "ksharp_module_get"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_module_get();
+        [RuntimeImport(Shim, "ksharp_module_put"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_module_put();
+        [RuntimeImport(Shim, "ksharp_module_refcount"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_module_refcount();
     }
 }

@@ -1,5 +1,6 @@
 // Names the kernel keeps as C strings (device, class, region and /proc names).
 using System;
+using KernelSharp.Memory;
 
 namespace KernelSharp.Text
 {
@@ -18,6 +19,21 @@ namespace KernelSharp.Text
                 if (c == 0 || c == (byte)'/')
                     return false;
             return true;
+        }
+
+        /// <summary>
+        /// A NUL-terminated copy of <paramref name="name"/> in kernel memory, for kernel objects
+        /// that keep pointing to the name they were given (resources). EINVAL for a bad name.
+        /// </summary>
+        public static Result Copy(ReadOnlySpan<byte> name, int maxLength, out KernelBuffer copy)
+        {
+            copy = default;
+            if (!IsValid(name, maxLength))
+                return Error.EINVAL;
+            Result allocated = KernelBuffer.Allocate(name.Length + 1, Gfp.Kernel, out copy);
+            if (allocated.IsOk)
+                name.CopyTo(copy.Span);
+            return allocated;
         }
     }
 }

@@ -1,0 +1,103 @@
+// Skull ("Simple Kernel Utility for Loading Localities"), after LDD's chapter on building
+// and running modules: it probes for free I/O ports, maps the ISA memory hole and reports
+// what lives there, and offers /dev/skull, whose writes take and drop a reference on the
+// module (the usage count lsmod shows; rmmod refuses while one is held).
+using System;
+using KernelSharp;
+using KernelSharp.Devices;
+using KernelSharp.FileSystem;
+using KernelSharp.IO;
+
+namespace Skull;
+
+[KernelModule("skull", Author = "KernelSharp", Description = "LDD's skull: port probing, the ISA memory map, usage counts")]
+public sealed class SkullModule : IKernelModule
+{
+    public const int PortCount = 16;
+    private const int FirstProbedPort = 0x280, LastProbedPort = 0x2f0;
+
+    [ModuleParameter("First of 16 I/O ports to reserve (0: probe 0x280-0x2f0)", Minimum = 0, Maximum = 0xfff0)]
+    public static int skull_port_base = 0;
+
+    private static PortRegion s_ports;
+    private static MiscDevice s_device;
+
+    public static Result Init()
+    {
+        Result result = skull_port_base != 0
+            ? PortRegion.Request((ushort)skull_port_base, PortCount, "skull"u8, out s_ports)
+            : ProbePorts();
+        if (result.Failed)
+        {
+            Log.Error($"skull: no free ports: {result.Error}");
+            return result;
+        }
+        Log.Info($"skull: ports {s_ports.Start:x}-{s_ports.Start + PortCount - 1:x} reserved");
+
+        result = IsaMemory.Describe();
+        if (result.Failed)
+            return result;
+
+        result = MiscDevice.Register<UsageDevice>("skull"u8, out s_device);
+        if (result.Failed)
+            Log.Error($"skull: cannot register /dev/skull: {result.Error}");
+        return result;
+    }
+
+    public static void Exit()
+    {
+        s_device.Dispose();
+        s_ports.Dispose();
+    }
+
+    // The first free 16-port region from 0x280 to 0x2f0, as LDD's skull_detect loop.
+    private static Result ProbePorts()
+    {
+        for (int port = FirstProbedPort; port <= LastProbedPort; port += PortCount)
+        {
+            if (PortRegion.Request((ushort)port, PortCount, "skull"u8, out s_ports).IsOk)
+                return Result.Ok;
+        }
+        return Error.EBUSY;
+    }
+}
+
+/// <summary>
+/// /dev/skull: writing "hold" takes a reference on the module, "release" drops it. While one
+/// is held, rmmod skull refuses ("in use"), exactly as while another module uses skull's symbols.
+/// </summary>
+public sealed class UsageDevice : IFileOperations
+{
+    private static ModuleReference s_held;
+
+    public static Result<nint> Write(File file, UserReader source, ref long position)
+    {
+        Span<byte> text = stackalloc byte[8];
+        Result<int> copied = source.CopyTo(text);
+        if (copied.Failed)
+            return copied.Error;
+        ReadOnlySpan<byte> command = text[..copied.Value];
+        if (!command.IsEmpty && command[^1] == (byte)'\n')
+            command = command[..^1];
+        if (command.SequenceEqual("hold"u8))
+        {
+            if (!s_held.IsEmpty)
+                return Error.EBUSY; // one at a time: the test shows the count going 1 -> 0
+            Result taken = ModuleReference.TryTake(out s_held);
+            if (taken.Failed)
+                return taken.Error;
+        }
+        else if (command.SequenceEqual("release"u8))
+        {
+            if (s_held.IsEmpty)
+                return Error.EINVAL;
+            s_held.Dispose();
+        }
+        else
+        {
+            return Error.EINVAL;
+        }
+        Log.Info($"skull: usage count now {ModuleReference.Count}");
+        return (nint)source.Length;
+    }
+}

@@ -1,0 +1,72 @@
+using KernelSharp.Harness;
+
+namespace KernelSharp.Tests.Integration;
+
+/// <summary>samples/Skull: port probing, the ISA memory map, and usage counts in a booted kernel.</summary>
+[Trait("Category", "Integration")]
+public class SkullTests
+{
+    private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.Run("""
+        echo "== probe"
+        insmod /skull.ko || exit 10
+        grep skull /proc/ioports
+        echo "== usage"
+        echo hold > /dev/skull || exit 11
+        echo "count held: $(grep '^skull ' /proc/modules | cut -d' ' -f3)"
+        rmmod skull
+        echo "rmmod while held: $?"
+        echo hold > /dev/skull 2>/dev/null
+        echo "second hold: $?"
+        echo release > /dev/skull || exit 12
+        echo "count released: $(grep '^skull ' /proc/modules | cut -d' ' -f3)"
+        echo release > /dev/skull 2>/dev/null
+        echo "second release: $?"
+        rmmod skull
+        echo "rmmod after release: $? ioports $(grep -c skull /proc/ioports)"
+        echo "== taken ports"
+        insmod /poweroff.ko port=0x280 || exit 13
+        insmod /skull.ko || exit 14
+        grep skull /proc/ioports
+        rmmod skull
+        rmmod poweroff
+        echo "== given base"
+        insmod /skull.ko skull_port_base=0x2a0 || exit 15
+        grep skull /proc/ioports
+        rmmod skull
+        insmod /skull.ko skull_port_base=0x60
+        echo "base taken: $? ioports $(grep -c skull /proc/ioports)"
+        dmesg | grep -E 'never released|BUG|WARNING|Oops|C# failure' || echo "clean log"
+        """, Guest.Module("samples/Skull"), Guest.PowerOff));
+
+    [Fact]
+    public async Task Reserves_the_first_free_port_region_from_0x280()
+    {
+        var result = await Boot.Value;
+        GuestAssert.InOrder(result, "== probe", "0280-028f : skull", "== usage");
+        // With 0x280-0x283 taken (by poweroff), the probe moves on to the next region.
+        GuestAssert.InOrder(result, "== taken ports", "0290-029f : skull", "== given base");
+    }
+
+    [Fact]
+    public async Task A_given_base_is_tried_alone_and_a_taken_one_is_ebusy()
+    {
+        var result = await Boot.Value;
+        GuestAssert.InOrder(result, "== given base", "02a0-02af : skull", "base taken: 16 ioports 0");
+    }
+
+    [Fact]
+    public async Task Maps_the_isa_hole_and_finds_the_vga_window_and_the_bios_roms()
+    {
+        var result = await Boot.Value;
+        GuestAssert.InOrder(result, "skull: a0000-bffff: RAM", "skull: c0000-c7fff: ROM (claimed)", "skull: f0000-fffff: ROM (claimed)");
+    }
+
+    [Fact]
+    public async Task A_held_reference_makes_rmmod_refuse_until_it_is_dropped()
+    {
+        var result = await Boot.Value;
+        GuestAssert.InOrder(result, "count held: 1", "rmmod while held: 1", "second hold: 1",
+            "count released: 0", "second release: 1", "rmmod after release: 0 ioports 0");
+        GuestAssert.Contains(result, "clean log");
+    }
+}
