@@ -11,7 +11,7 @@ using KernelSharp.IO;
 namespace Skull;
 
 [KernelModule("skull", Author = "KernelSharp", Description = "LDD's skull: port probing, the ISA memory map, usage counts")]
-public sealed class SkullModule : IKernelModule
+public sealed partial class SkullModule : IKernelModule
 {
     public const int PortCount = 16;
     private const int FirstProbedPort = 0x280, LastProbedPort = 0x2f0;

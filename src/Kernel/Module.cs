@@ -103,4 +103,56 @@ namespace KernelSharp
         /// <summary>An array parameter's largest number of values.</summary>
         public int MaxCount { get; set; }
     }
+
+    /// <summary>
+    /// Exports a symbol to other modules (EXPORT_SYMBOL_GPL), as LDD's skull exports
+    /// skull_fn1 and skull_variable.
+    /// <list type="bullet">
+    /// <item>On a public static method whose parameters and result are int, uint, long,
+    /// ulong, nint or nuint (or a void result): other modules call it as a C function; the
+    /// generated wrapper enters C# the way every callback does.</item>
+    /// <item>On a <c>static partial ref T</c> property, T one of those types: the variable
+    /// lives in the module's C data under that symbol, and the property refers to it.</item>
+    /// </list>
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class ExportSymbolAttribute : Attribute
+    {
+        public ExportSymbolAttribute(string symbol) { Symbol = symbol; }
+
+        public string Symbol { get; }
+    }
+
+    /// <summary>
+    /// Uses a symbol another module exports: on a <c>static partial</c> method (a function) or
+    /// a <c>static partial ref T</c> property (a variable) that the build tool implements.
+    /// Name the exporting module with <see cref="ModuleDependencyAttribute"/>; the kernel then
+    /// loads this module only after it ("depends:" in modinfo) and keeps it loaded meanwhile.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class ImportSymbolAttribute : Attribute
+    {
+        public ImportSymbolAttribute(string symbol) { Symbol = symbol; }
+
+        public string Symbol { get; }
+    }
+
+    /// <summary>
+    /// This module uses symbols another KernelSharp module exports:
+    /// <c>[assembly: ModuleDependency("skull", "../Skull")]</c>. The build tool builds that
+    /// project (path relative to this one) for the same kernel, so modpost knows its symbols,
+    /// and <c>ksharp run</c> puts its .ko in the guest too.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
+    public sealed class ModuleDependencyAttribute : Attribute
+    {
+        public ModuleDependencyAttribute(string module, string projectDirectory)
+        {
+            Module = module;
+            ProjectDirectory = projectDirectory;
+        }
+
+        public string Module { get; }
+        public string ProjectDirectory { get; }
+    }
 }

@@ -42,7 +42,9 @@ public static class RunCommand
             return await GuestRunner.RunAsync(new GuestOptions
             {
                 KernelImagePath = kernel.ImagePath,
-                Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath), .. extraFiles ?? []],
+                Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath),
+                    .. built.Dependencies.Select(d => new GuestFile($"/{d.Model.Module.Name}.ko", d.ModulePath)),
+                    .. extraFiles ?? []],
                 Script = script,
                 Timeout = timeout,
                 OnConsoleLine = line => Console.WriteLine($"  | {line}"),

@@ -37,8 +37,8 @@ namespace KernelSharp.Glue
     }
 
     /// <summary>
-    /// Reads string and array module parameters from the C storage the generated glue keeps
-    /// them in (static data of the module, set by the kernel at load; read-only afterwards).
+    /// Reaches data the generated C glue keeps: string and array module parameters (set by
+    /// the kernel at load, read-only afterwards) and variables shared with other modules.
     /// </summary>
     public static unsafe class ParameterStorage
     {
@@ -50,6 +50,14 @@ namespace KernelSharp.Glue
             var text = new ReadOnlySpan<byte>((byte*)storage, capacity);
             int length = text.IndexOf((byte)0);
             return length < 0 ? text : text.Slice(0, length);
+        }
+
+        /// <summary>The variable at <paramref name="storage"/>: an exported or imported symbol's C data.</summary>
+        public static ref T Variable<T>(nint storage) where T : unmanaged
+        {
+            if (storage == 0)
+                Environment.FailFast("NullReferenceException: a shared variable was used before the module's init");
+            return ref *(T*)storage;
         }
 
         /// <summary>The first *count (at most <paramref name="capacity"/>) values at <paramref name="storage"/>.</summary>

@@ -58,12 +58,13 @@ public static class CGlueGenerator
         foreach (SpanParameter parameter in model.SpanParameters)
             AppendSpanParameter(c, names, parameter);
 
-        // Where string and array parameters keep their values, for the generated C# properties.
-        c.Append($"\nstatic void *const {m}_parameter_storage[] = {{\n");
-        foreach (SpanParameter parameter in model.SpanParameters)
-            c.Append(parameter.IsString
-                ? $"\t{m}_param_{parameter.Name},\n"
-                : $"\t{m}_param_{parameter.Name},\n\t&{m}_param_{parameter.Name}_count,\n");
+        AppendSymbols(c, names, model);
+
+        // Data the generated C# properties reach by address: string and array parameters,
+        // shared variables.
+        c.Append($"\nstatic void *const {m}_storage[] = {{\n");
+        foreach (var (expression, _) in GlueNames.StorageSlots(model))
+            c.Append($"\t{expression},\n");
         c.Append("\tNULL\n};\n");
 
         c.Append($$"""
@@ -75,7 +76,7 @@ public static class CGlueGenerator
             	if (ret)
             		return ret;
             	kernel_fpu_begin();
-            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions, {{m}}_parameter_storage);
+            	ret = {{names.Trampoline(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions, {{m}}_storage);
             	kernel_fpu_end();
             	if (ret)
             		ksharp_runtime_exit();
@@ -271,6 +272,45 @@ public static class CGlueGenerator
             MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
 
             """);
+    }
+
+    // Exported functions and variables, and the stubs through which C# calls imported ones.
+    private static void AppendSymbols(StringBuilder c, GlueNames names, DriverModel model)
+    {
+        foreach (ExportedFunction export in model.Exports)
+        {
+            string type = SymbolTypes.CType[export.Return];
+            string parameters = GlueNames.CParameters(export.Parameters);
+            string call = $"{names.Trampoline(GlueNames.ExportEntry(export.Symbol))}({string.Join(", ", export.Parameters.Select(p => p.Name))})";
+            c.Append($"\n/* {export.Symbol}: exported to other modules, implemented by {export.Method}. */\n");
+            c.Append($"{type} {export.Symbol}({parameters});\n");
+            c.Append(type == "void"
+                ? $"{type} {export.Symbol}({parameters})\n{{\n\tkernel_fpu_begin();\n\t{call};\n\tkernel_fpu_end();\n}}\n"
+                : $"{type} {export.Symbol}({parameters})\n{{\n\t{type} ret;\n\n\tkernel_fpu_begin();\n\tret = {call};\n\tkernel_fpu_end();\n\treturn ret;\n}}\n");
+            c.Append($"EXPORT_SYMBOL_GPL({export.Symbol});\n");
+        }
+        foreach (SharedVariable variable in model.Variables)
+        {
+            string type = SymbolTypes.CType[variable.Type];
+            c.Append($"\n/* {variable.Symbol}: {(variable.Exported ? "exported to other modules" : "another module's")}, reached from C# as {variable.Member.TypeName}.{variable.Member.Name}. */\n");
+            c.Append($"extern {type} {variable.Symbol};\n");
+            if (variable.Exported)
+                c.Append($"{type} {variable.Symbol};\nEXPORT_SYMBOL_GPL({variable.Symbol});\n");
+        }
+        foreach (ImportedFunction import in model.Imports)
+        {
+            string type = SymbolTypes.CType[import.Return];
+            string parameters = GlueNames.CParameters(import.Parameters);
+            string stub = names.ImportStub(import.Symbol);
+            string call = $"{import.Symbol}({string.Join(", ", import.Parameters.Select(p => p.Name))})";
+            // Called from C#, inside this module's FPU section: the exporter's wrapper enters
+            // a section of its own, and sections do not nest, so leave ours around the call.
+            c.Append($"\n/* {import.Symbol}: another module's, called from C# as {import.Member.TypeName}.{import.Member.Name}. */\n");
+            c.Append($"extern {type} {import.Symbol}({parameters});\n{type} {stub}({parameters});\n");
+            c.Append(type == "void"
+                ? $"{type} {stub}({parameters})\n{{\n\tkernel_fpu_end();\n\t{call};\n\tkernel_fpu_begin();\n}}\n"
+                : $"{type} {stub}({parameters})\n{{\n\t{type} ret;\n\n\tkernel_fpu_end();\n\tret = {call};\n\tkernel_fpu_begin();\n\treturn ret;\n}}\n");
+        }
     }
 
     public static string GenerateTrampolines(DriverModel model)

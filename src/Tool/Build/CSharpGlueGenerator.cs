@@ -25,7 +25,7 @@ public static class CSharpGlueGenerator
                 internal static unsafe class ModuleEntryPoints
                 {
                     [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "{{names.CSharpEntry(GlueNames.Init)}}")]
-                    private static int Init(void** fileOperationsTables, void** showFunctions, void** parameterStorage)
+                    private static int Init(void** fileOperationsTables, void** showFunctions, void** storage)
                     {
 
             """);
@@ -34,12 +34,8 @@ public static class CSharpGlueGenerator
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             s.Append($"            global::KernelSharp.Glue.SeqShowFunction<{model.SeqShowTypes[i]}>.Set(showFunctions[{i}]);\n");
         int storageSlot = 0;
-        foreach (SpanParameter parameter in model.SpanParameters)
-        {
-            s.Append($"            {StorageField(parameter)} = (nint)parameterStorage[{storageSlot++}];\n");
-            if (!parameter.IsString)
-                s.Append($"            {StorageField(parameter)}Count = (nint)parameterStorage[{storageSlot++}];\n");
-        }
+        foreach (var (_, field) in GlueNames.StorageSlots(model))
+            s.Append($"            {field} = (nint)storage[{storageSlot++}];\n");
         s.Append($$"""
                         global::KernelSharp.Result result = {{module}}.Init();
                         if (result.Failed)
@@ -85,31 +81,69 @@ public static class CSharpGlueGenerator
 
                 """);
         }
-        foreach (SpanParameter parameter in model.SpanParameters)
+        foreach (ExportedFunction export in model.Exports)
         {
-            s.Append($"\n        internal static nint {StorageField(parameter)};\n");
-            if (!parameter.IsString)
-                s.Append($"        internal static nint {StorageField(parameter)}Count;\n");
+            string what = GlueNames.ExportEntry(export.Symbol);
+            string parameters = string.Join(", ", export.Parameters.Select(p => $"{p.Type} {p.Name}"));
+            string arguments = string.Join(", ", export.Parameters.Select(p => p.Name));
+            s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {Pascal(what)}({parameters}) => {export.Method}({arguments});\n");
         }
+        foreach (ImportedFunction import in model.Imports)
+        {
+            string parameters = string.Join(", ", import.Parameters.Select(p => $"{p.Type} {p.Name}"));
+            s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} Import_{import.Symbol}({parameters});\n");
+        }
+        foreach (var (_, field) in GlueNames.StorageSlots(model))
+            s.Append($"\n        internal static nint {field};\n");
         s.Append("    }\n}\n");
         foreach (SpanParameter parameter in model.SpanParameters)
             AppendSpanProperty(s, parameter);
+        foreach (ImportedFunction import in model.Imports)
+        {
+            string parameters = string.Join(", ", import.Parameters.Select(p => $"{p.Type} {p.Name}"));
+            string arguments = string.Join(", ", import.Parameters.Select(p => p.Name));
+            AppendPartial(s, import.Member.Namespace, import.Member.TypeKind, import.Member.TypeName,
+                $"{import.Member.Accessibility} static partial {import.Return} {import.Member.Name}({parameters}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({arguments});");
+        }
+        foreach (SharedVariable variable in model.Variables)
+            AppendPartial(s, variable.Member.Namespace, variable.Member.TypeKind, variable.Member.TypeName,
+                $"{variable.Member.Accessibility} static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_{variable.Symbol});");
+        if (model.Imports.Count > 0)
+            s.Append("""
+
+                namespace System.Runtime
+                {
+                    // ILCompiler makes an InternalCall method with this attribute (matched by name) a direct
+                    // call to the named symbol: here the C stubs that call other modules' exports.
+                    [global::System.AttributeUsage(global::System.AttributeTargets.Method, Inherited = false)]
+                    internal sealed class RuntimeImportAttribute : global::System.Attribute
+                    {
+                        public RuntimeImportAttribute(string lib, string entry) { }
+                    }
+                }
+
+                """);
         return s.ToString();
     }
 
-    private static string StorageField(SpanParameter parameter) => $"Parameter_{parameter.Name}";
+    // Completes a partial member of the driver's type (declared top-level, in namespace ns).
+    private static void AppendPartial(StringBuilder s, string? ns, string typeKind, string typeName, string member)
+    {
+        string declaration = $"partial {typeKind} {typeName}\n{{\n    {member}\n}}\n";
+        s.Append(ns is null ? $"\n{declaration}" : $"\nnamespace {ns}\n{{\n{declaration}}}\n");
+    }
 
     // The driver's partial property, reading the C storage the module's parameter lives in.
     private static void AppendSpanProperty(StringBuilder s, SpanParameter parameter)
     {
         const string Storage = "global::KernelSharp.Glue.ParameterStorage";
-        string field = $"global::KernelSharp.Generated.ModuleEntryPoints.{StorageField(parameter)}";
+        string field = $"global::KernelSharp.Generated.ModuleEntryPoints.Parameter_{parameter.Name}";
         string element = parameter.IsString ? "byte" : ParameterTypes.CSharpKeyword(parameter.ElementType!.Value);
         string body = parameter.IsString
             ? $"{Storage}.Text({field}, {parameter.Capacity})"
             : $"{Storage}.Array<{element}>({field}, {field}Count, {parameter.Capacity})";
-        string declaration = $"partial {parameter.TypeKind} {parameter.TypeName}\n{{\n    {parameter.Accessibility} static partial global::System.ReadOnlySpan<{element}> {parameter.PropertyName} => {body};\n}}\n";
-        s.Append(parameter.Namespace is null ? $"\n{declaration}" : $"\nnamespace {parameter.Namespace}\n{{\n{declaration}}}\n");
+        AppendPartial(s, parameter.Namespace, parameter.TypeKind, parameter.TypeName,
+            $"{parameter.Accessibility} static partial global::System.ReadOnlySpan<{element}> {parameter.PropertyName} => {body};");
     }
 
     private static string Pascal(string snake) =>

@@ -52,9 +52,10 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         string assemblyName, IReadOnlyList<SyntaxTree> trees)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
-        // Partial properties of string and array parameters get their implementation from
-        // the generated glue, which does not exist yet; every other error stops here.
-        ThrowOnErrors([.. compilation.GetDiagnostics().Where(d => d.Id != MissingPartialImplementation)], "C# compilation failed");
+        // Partial members (string and array parameters, imported symbols, shared variables)
+        // get their implementation from the generated glue, which does not exist yet; every
+        // other error stops here.
+        ThrowOnErrors([.. compilation.GetDiagnostics().Where(d => !MissingPartialImplementation.Contains(d.Id))], "C# compilation failed");
         var externs = trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
             .Where(method => method.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword)))
             .Select(method => $"{Where(method)}: error KS0002: extern method '{method.Identifier.Text}': drivers reach the kernel through the KernelSharp library; a missing kernel API belongs in the library and its shims")
@@ -76,8 +77,8 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         return (stream.ToArray(), model, glue, warnings);
     }
 
-    /// <summary>CS9248: a partial property without its implementing part.</summary>
-    private const string MissingPartialImplementation = "CS9248";
+    /// <summary>A partial property (CS9248) or method (CS8795) without its implementing part.</summary>
+    private static readonly string[] MissingPartialImplementation = ["CS9248", "CS8795"];
 
     private static void ThrowOnErrors(ImmutableArray<Diagnostic> diagnostics, string headline)
     {
@@ -114,6 +115,9 @@ public static class ModelReader
         INamedTypeSymbol parameterAttribute = Known(compilation, "KernelSharp.ModuleParameterAttribute");
         INamedTypeSymbol fileOperations = Known(compilation, "KernelSharp.FileSystem.IFileOperations");
         INamedTypeSymbol seqShow = Known(compilation, "KernelSharp.FileSystem.ISeqShow");
+        INamedTypeSymbol exportAttribute = Known(compilation, "KernelSharp.ExportSymbolAttribute");
+        INamedTypeSymbol importAttribute = Known(compilation, "KernelSharp.ImportSymbolAttribute");
+        INamedTypeSymbol dependencyAttribute = Known(compilation, "KernelSharp.ModuleDependencyAttribute");
 
         var types = AllTypes(compilation.Assembly.GlobalNamespace).ToList();
         var modules = types.Where(t => t.AllInterfaces.Contains(moduleInterface, SymbolEqualityComparer.Default)).ToList();
@@ -177,7 +181,42 @@ public static class ModelReader
                 throw new BuildError($"{Where(type)}: a seq_file show type must be internal or public so the generated entry points can call it");
             shows.Add(Display(type));
         }
-        return new DriverModel(info, parameters, tables, shows, spanParameters);
+        var exports = new List<ExportedFunction>();
+        var imports = new List<ImportedFunction>();
+        var variables = new List<SharedVariable>();
+        foreach (INamedTypeSymbol type in types)
+        {
+            foreach (ISymbol member in type.GetMembers())
+            {
+                foreach (AttributeData symbolAttribute in member.GetAttributes())
+                {
+                    bool export = SymbolEqualityComparer.Default.Equals(symbolAttribute.AttributeClass, exportAttribute);
+                    if (!export && !SymbolEqualityComparer.Default.Equals(symbolAttribute.AttributeClass, importAttribute))
+                        continue;
+                    string symbol = (string?)symbolAttribute.ConstructorArguments[0].Value ?? "";
+                    if (!IsCIdentifier(symbol))
+                        throw new BuildError($"{Where(member)}: \"{symbol}\" is not a C identifier");
+                    if (member is IPropertySymbol property)
+                        variables.Add(ReadVariable(property, symbol, export));
+                    else if (member is IMethodSymbol method && export)
+                        exports.Add(ReadExport(method, symbol));
+                    else if (member is IMethodSymbol partialMethod)
+                        imports.Add(ReadImport(partialMethod, symbol));
+                }
+            }
+        }
+        foreach (var duplicate in exports.Select(e => e.Symbol).Concat(imports.Select(i => i.Symbol)).Concat(variables.Select(v => v.Symbol)).GroupBy(s => s).Where(g => g.Count() > 1))
+            throw new BuildError($"symbol \"{duplicate.Key}\" is exported or imported more than once");
+        var dependencies = compilation.Assembly.GetAttributes()
+            .Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, dependencyAttribute))
+            .Select(a => new ModuleDependency((string?)a.ConstructorArguments[0].Value ?? "", (string?)a.ConstructorArguments[1].Value ?? ""))
+            .ToList();
+        if (imports.Count + variables.Count(v => !v.Exported) > 0 && dependencies.Count == 0)
+            throw new BuildError("this module imports symbols but names no module they come from: add [assembly: ModuleDependency(\"module\", \"../Project\")]");
+        return new DriverModel(info, parameters, tables, shows, spanParameters)
+        {
+            Exports = exports, Imports = imports, Variables = variables, Dependencies = dependencies,
+        };
     }
 
     private static readonly string[] GplCompatible = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
@@ -277,6 +316,72 @@ public static class ModelReader
         string accessibility = property.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
         return new SpanParameter(name, ns, owner.Name, kind, property.Name, accessibility, elementType, description, permissions, capacity, defaultText);
     }
+
+    private const string SymbolTypeList = "int, uint, long, ulong, nint or nuint";
+
+    private static string SymbolType(ITypeSymbol type, string where, bool voidAllowed)
+    {
+        string keyword = type.SpecialType switch
+        {
+            SpecialType.System_Int32 => "int", SpecialType.System_UInt32 => "uint",
+            SpecialType.System_Int64 => "long", SpecialType.System_UInt64 => "ulong",
+            SpecialType.System_IntPtr => "nint", SpecialType.System_UIntPtr => "nuint",
+            SpecialType.System_Void when voidAllowed => "void",
+            // Narrower types would cross the C boundary without a defined widening.
+            _ => throw new BuildError($"{where}: type {type.ToDisplayString()} cannot cross between modules; use {SymbolTypeList}{(voidAllowed ? " (or void)" : "")}"),
+        };
+        return keyword;
+    }
+
+    private static List<SymbolParameter> SymbolParameters(IMethodSymbol method, string where) =>
+        method.Parameters.Select(p => p.RefKind != RefKind.None
+            ? throw new BuildError($"{where}: parameter {p.Name} is passed by reference; symbols take values only")
+            : new SymbolParameter(SymbolType(p.Type, where, voidAllowed: false), p.Name)).ToList();
+
+    private static ExportedFunction ReadExport(IMethodSymbol method, string symbol)
+    {
+        string where = Where(method);
+        if (!method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+            throw new BuildError($"{where}: [ExportSymbol] goes on a non-generic static method that is internal or public");
+        return new ExportedFunction(symbol, $"{Display(method.ContainingType)}.{method.Name}",
+            SymbolType(method.ReturnType, where, voidAllowed: true), SymbolParameters(method, where));
+    }
+
+    private static ImportedFunction ReadImport(IMethodSymbol method, string symbol)
+    {
+        string where = Where(method);
+        if (!method.IsStatic || method.IsGenericMethod || method.PartialDefinitionPart is not null || !IsPartialDefinition(method))
+            throw new BuildError($"{where}: [ImportSymbol] goes on a 'static partial' method without a body (with its accessibility: 'public static partial int F(int x);')");
+        return new ImportedFunction(symbol, Member(method, where), SymbolType(method.ReturnType, where, voidAllowed: true), SymbolParameters(method, where));
+    }
+
+    private static bool IsPartialDefinition(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is MethodDeclarationSyntax { Body: null, ExpressionBody: null } syntax
+            && syntax.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+
+    private static SharedVariable ReadVariable(IPropertySymbol property, string symbol, bool exported)
+    {
+        string where = Where(property);
+        if (!property.IsStatic || !property.IsPartialDefinition || !property.ReturnsByRef || property.SetMethod is not null)
+            throw new BuildError($"{where}: a shared variable is a 'static partial ref int Name {{ get; }}' property (any of {SymbolTypeList})");
+        return new SharedVariable(symbol, exported, Member(property, where), SymbolType(property.Type, where, voidAllowed: false));
+    }
+
+    // Where a partial member the glue implements is declared.
+    private static PartialMember Member(ISymbol member, string where)
+    {
+        if (member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+            throw new BuildError($"{where}: the member must be internal or public so the generated code can implement it");
+        INamedTypeSymbol owner = member.ContainingType;
+        if (owner.ContainingType is not null)
+            throw new BuildError($"{where}: the member belongs to a top-level type");
+        string? ns = owner.ContainingNamespace.IsGlobalNamespace ? null : owner.ContainingNamespace.ToDisplayString();
+        return new PartialMember(ns, owner.Name, owner.TypeKind == TypeKind.Struct ? "struct" : "class", member.Name,
+            member.DeclaredAccessibility == Accessibility.Public ? "public" : "internal");
+    }
+
+    private static bool IsCIdentifier(string name) =>
+        name.Length is > 0 and <= 64 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static int Permissions(AttributeData attribute, string where)
     {

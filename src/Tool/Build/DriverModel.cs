@@ -10,6 +10,45 @@ public sealed record DriverModel(
 {
     /// <summary>String and array parameters, implemented as partial properties.</summary>
     public IReadOnlyList<SpanParameter> SpanParameters { get; init; } = SpanParameters ?? [];
+
+    /// <summary>Functions other modules call: [ExportSymbol] methods.</summary>
+    public IReadOnlyList<ExportedFunction> Exports { get; init; } = [];
+
+    /// <summary>Functions of other modules this one calls: [ImportSymbol] partial methods.</summary>
+    public IReadOnlyList<ImportedFunction> Imports { get; init; } = [];
+
+    /// <summary>Variables shared with other modules, exported or imported.</summary>
+    public IReadOnlyList<SharedVariable> Variables { get; init; } = [];
+
+    /// <summary>Modules whose exports this one uses ([assembly: ModuleDependency]).</summary>
+    public IReadOnlyList<ModuleDependency> Dependencies { get; init; } = [];
+}
+
+/// <summary>A C signature's parameter: C# keyword and name.</summary>
+public sealed record SymbolParameter(string Type, string Name);
+
+/// <summary>An [ExportSymbol] static method.</summary>
+public sealed record ExportedFunction(string Symbol, string Method, string Return, IReadOnlyList<SymbolParameter> Parameters);
+
+/// <summary>The partial member a generated implementation completes: where it is declared.</summary>
+public sealed record PartialMember(string? Namespace, string TypeName, string TypeKind, string Name, string Accessibility);
+
+/// <summary>An [ImportSymbol] static partial method.</summary>
+public sealed record ImportedFunction(string Symbol, PartialMember Member, string Return, IReadOnlyList<SymbolParameter> Parameters);
+
+/// <summary>An [ExportSymbol] or [ImportSymbol] static partial ref property: a C variable.</summary>
+public sealed record SharedVariable(string Symbol, bool Exported, PartialMember Member, string Type);
+
+/// <summary>[assembly: ModuleDependency]: a module and its project directory as written (relative to this one).</summary>
+public sealed record ModuleDependency(string Module, string ProjectDirectory);
+
+/// <summary>The C types of the integer types a symbol's signature may use.</summary>
+public static class SymbolTypes
+{
+    public static readonly IReadOnlyDictionary<string, string> CType = new Dictionary<string, string>
+    {
+        ["int"] = "s32", ["uint"] = "u32", ["long"] = "s64", ["ulong"] = "u64", ["nint"] = "long", ["nuint"] = "unsigned long", ["void"] = "void",
+    };
 }
 
 /// <summary>The [KernelModule] class and its modinfo fields.</summary>

@@ -7,7 +7,11 @@ namespace KernelSharp.Tool.Build;
 public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory);
 
 /// <summary>What a build produced.</summary>
-public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps);
+public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps)
+{
+    /// <summary>The modules this one depends on ([assembly: ModuleDependency]), built for the same kernel.</summary>
+    public IReadOnlyList<BuildOutput> Dependencies { get; init; } = [];
+}
 
 /// <summary>
 /// Builds a C# driver into a .ko: compile C#, generate glue, run ILCompiler, check the
@@ -55,17 +59,46 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         Step("ILCompiler", () => RunIlCompiler(assemblyPath, compiledObject));
 
         string csharpObject = Path.Combine(work, $"{module}_csharp.o");
+        var names = new GlueNames(module);
         var shims = Step("check object", () =>
         {
-            var needed = CheckObject(compiledObject, request.Headers, assemblyName);
+            var needed = CheckObject(compiledObject, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)));
             StripUnwindTables(compiledObject, csharpObject);
             return needed;
         });
 
-        string ko = Step("kbuild", () => RunKbuild(work, module, shims, request.Headers));
+        var dependencies = BuildDependencies(model, driver, output, request.Headers);
+        string ko = Step("kbuild", () => RunKbuild(work, module, shims, request.Headers,
+            dependencies.Select(d => Path.Combine(Path.GetDirectoryName(d.CSharpObjectPath)!, "Module.symvers"))));
         string final = Path.Combine(output, $"{module}.ko");
         File.Copy(ko, final, overwrite: true);
-        return new BuildOutput(final, csharpObject, model, _steps);
+        return new BuildOutput(final, csharpObject, model, _steps) { Dependencies = dependencies };
+    }
+
+    // The modules whose exports this one imports, built first for the same kernel, so that
+    // modpost knows their symbols (and their versions) and the imports can be checked.
+    private List<BuildOutput> BuildDependencies(DriverModel model, string driver, string output, KernelHeaders headers)
+    {
+        var built = new List<BuildOutput>();
+        foreach (ModuleDependency dependency in model.Dependencies)
+        {
+            string directory = Path.GetFullPath(Path.Combine(driver, dependency.ProjectDirectory));
+            report($"  building dependency {dependency.Module} ({directory})");
+            var builder = new ModuleBuilder(toolchain, line => report($"  {dependency.Module}: {line.TrimStart()}"));
+            BuildOutput result = builder.Build(new BuildRequest(directory, headers, Path.Combine(output, "dependencies", dependency.Module)));
+            if (result.Model.Module.Name != dependency.Module)
+                throw new BuildError($"[assembly: ModuleDependency(\"{dependency.Module}\", \"{dependency.ProjectDirectory}\")]: that project builds module {result.Model.Module.Name}");
+            built.Add(result);
+        }
+        var exported = built.SelectMany(d => d.Model.Exports.Select(e => (e.Symbol, Variable: false))
+            .Concat(d.Model.Variables.Where(v => v.Exported).Select(v => (v.Symbol, Variable: true)))).ToHashSet();
+        foreach (ImportedFunction import in model.Imports)
+            if (!exported.Contains((import.Symbol, false)))
+                throw new BuildError($"{import.Member.TypeName}.{import.Member.Name} imports function {import.Symbol}, which no dependency exports ({string.Join(", ", model.Dependencies.Select(d => d.Module))})");
+        foreach (SharedVariable variable in model.Variables.Where(v => !v.Exported))
+            if (!exported.Contains((variable.Symbol, true)))
+                throw new BuildError($"{variable.Member.TypeName}.{variable.Member.Name} imports variable {variable.Symbol}, which no dependency exports ({string.Join(", ", model.Dependencies.Select(d => d.Module))})");
+        return built;
     }
 
     private T Step<T>(string name, Func<T> action)
@@ -124,11 +157,11 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
     }
 
     /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>
-    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers, string assemblyName)
+    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers, string assemblyName, IEnumerable<string> glueDefinitions)
     {
         ElfObject elf = ElfObject.Read(File.ReadAllBytes(objectPath));
         var shimFiles = toolchain.ShimDefinitions();
-        var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s), StringComparer.Ordinal);
+        var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s).Concat(glueDefinitions), StringComparer.Ordinal);
         var problems = ObjectChecker.Check(elf, defined, new HashSet<string>(headers.Exports(), StringComparer.Ordinal), assemblyName);
         if (problems.Count > 0)
             throw problems.Count == 1
@@ -140,7 +173,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         return shimFiles.Where(f => f.Key == "ksharp_runtime.c" || f.Value.Overlaps(undefined)).Select(f => f.Key).ToList();
     }
 
-    private string RunKbuild(string work, string module, IReadOnlyList<string> shims, KernelHeaders headers)
+    private string RunKbuild(string work, string module, IReadOnlyList<string> shims, KernelHeaders headers, IEnumerable<string> extraSymbols)
     {
         foreach (string header in Directory.EnumerateFiles(toolchain.NativeDirectory, "*.h"))
             File.Copy(header, Path.Combine(work, Path.GetFileName(header)), overwrite: true);
@@ -163,7 +196,12 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 
             """);
 
-        var outcome = ProcessRunner.Run("make", ["-C", headers.Directory, $"M={work}", $"-j{Environment.ProcessorCount}", "modules"]);
+        var arguments = new List<string> { "-C", headers.Directory, $"M={work}", $"-j{Environment.ProcessorCount}" };
+        string symbols = string.Join(" ", extraSymbols);
+        if (symbols.Length > 0)
+            arguments.Add($"KBUILD_EXTRA_SYMBOLS={symbols}");
+        arguments.Add("modules");
+        var outcome = ProcessRunner.Run("make", arguments);
         string ko = Path.Combine(work, $"{module}.ko");
         if (outcome.ExitCode != 0 || !File.Exists(ko))
         {

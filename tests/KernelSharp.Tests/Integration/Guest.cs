@@ -70,8 +70,11 @@ public static class Guest
             files.Add(await file);
         foreach (var module in modules)
         {
+            // A module comes with the modules it depends on, built for the same kernel.
             BuildOutput built = await module;
-            files.Add(new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath));
+            foreach (BuildOutput each in built.Dependencies.Prepend(built))
+                if (!files.Any(f => f.GuestPath == $"/{each.Model.Module.Name}.ko"))
+                    files.Add(new GuestFile($"/{each.Model.Module.Name}.ko", each.ModulePath));
         }
         return await GuestRunner.RunAsync(new GuestOptions
         {

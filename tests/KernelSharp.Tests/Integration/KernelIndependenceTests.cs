@@ -30,6 +30,7 @@ public class KernelIndependenceTests
     [InlineData("samples/Scull")]
     [InlineData("samples/HelloParams")]
     [InlineData("samples/Skull")]
+    [InlineData("samples/SkullUser")]
     public async Task The_csharp_object_is_byte_identical_for_every_supported_kernel(string sample)
     {
         var images = KernelImages.OnHost();

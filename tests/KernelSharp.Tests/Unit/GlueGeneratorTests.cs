@@ -25,7 +25,7 @@ public class GlueGeneratorTests
     public void C_glue_enters_csharp_only_inside_an_fpu_section_through_trampolines()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions, poweroff_parameter_storage)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
+        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
         {
             int at = c.IndexOf(call, StringComparison.Ordinal);
             Assert.True(at > 0, call);
@@ -170,11 +170,49 @@ public class GlueGeneratorTests
     {
         string c = CGlueGenerator.GenerateC(HelloParams);
         Assert.Contains("static int hellop_param_numbers[8];\nstatic unsigned int hellop_param_numbers_count;\nmodule_param_array_named(numbers, hellop_param_numbers, int, &hellop_param_numbers_count, 0400);", c);
-        Assert.Contains("static void *const hellop_parameter_storage[] = {\n\thellop_param_whom,\n\thellop_param_numbers,\n\t&hellop_param_numbers_count,\n\tNULL\n};", c);
+        Assert.Contains("static void *const hellop_storage[] = {\n\thellop_param_whom,\n\thellop_param_numbers,\n\t&hellop_param_numbers_count,\n\tNULL\n};", c);
         string cs = CSharpGlueGenerator.Generate(HelloParams);
-        Assert.Contains("Parameter_whom = (nint)parameterStorage[0];", cs);
-        Assert.Contains("Parameter_numbersCount = (nint)parameterStorage[2];", cs);
+        Assert.Contains("Parameter_whom = (nint)storage[0];", cs);
+        Assert.Contains("Parameter_numbersCount = (nint)storage[2];", cs);
         Assert.Contains("namespace HelloParams\n{\npartial class HelloParamsModule\n{\n    public static partial global::System.ReadOnlySpan<byte> Whom => global::KernelSharp.Glue.ParameterStorage.Text(global::KernelSharp.Generated.ModuleEntryPoints.Parameter_whom, 32);", cs);
         Assert.Contains("internal static partial global::System.ReadOnlySpan<int> numbers => global::KernelSharp.Glue.ParameterStorage.Array<int>(", cs);
+    }
+
+    private static readonly DriverModel Symbols = new DriverModel(
+        new ModuleInfo("user", "global::User.UserModule", "GPL", null, null), [], [], [])
+    {
+        Exports = [new ExportedFunction("user_twice", "global::User.UserModule.Twice", "long", [new SymbolParameter("long", "value")])],
+        Imports = [new ImportedFunction("skull_fn1", new PartialMember("User", "UserModule", "class", "FirstPort", "public"), "int", [])],
+        Variables = [new SharedVariable("skull_variable", false, new PartialMember("User", "UserModule", "class", "Variable", "internal"), "int")],
+        Dependencies = [new ModuleDependency("skull", "../Skull")],
+    };
+
+    [Fact]
+    public void Exported_functions_enter_csharp_in_an_fpu_section_and_are_exported_gpl()
+    {
+        string c = CGlueGenerator.GenerateC(Symbols);
+        Assert.Contains("s64 user_twice(s64 value);\ns64 user_twice(s64 value)\n{\n\ts64 ret;\n\n\tkernel_fpu_begin();\n\tret = user__enter_export_user_twice(value);\n\tkernel_fpu_end();\n\treturn ret;\n}\nEXPORT_SYMBOL_GPL(user_twice);", c);
+        Assert.Contains("KSHARP_TRAMPOLINE user__enter_export_user_twice, user__cs_export_user_twice", CGlueGenerator.GenerateTrampolines(Symbols));
+        Assert.Contains("private static long ExportUserTwice(long value) => global::User.UserModule.Twice(value);", CSharpGlueGenerator.Generate(Symbols));
+    }
+
+    [Fact]
+    public void Imported_functions_are_called_outside_this_modules_fpu_section()
+    {
+        string c = CGlueGenerator.GenerateC(Symbols);
+        Assert.Contains("extern s32 skull_fn1(void);\ns32 user__import_skull_fn1(void);\ns32 user__import_skull_fn1(void)\n{\n\ts32 ret;\n\n\tkernel_fpu_end();\n\tret = skull_fn1();\n\tkernel_fpu_begin();\n\treturn ret;\n}", c);
+        string cs = CSharpGlueGenerator.Generate(Symbols);
+        Assert.Contains("[global::System.Runtime.RuntimeImport(\"*\", \"user__import_skull_fn1\")", cs);
+        Assert.Contains("public static partial int FirstPort() => global::KernelSharp.Generated.ModuleEntryPoints.Import_skull_fn1();", cs);
+    }
+
+    [Fact]
+    public void Shared_variables_are_reached_through_the_storage_table()
+    {
+        string c = CGlueGenerator.GenerateC(Symbols);
+        Assert.Contains("extern s32 skull_variable;\n", c);
+        Assert.DoesNotContain("EXPORT_SYMBOL_GPL(skull_variable)", c);
+        Assert.Contains("static void *const user_storage[] = {\n\t&skull_variable,\n\tNULL\n};", c);
+        Assert.Contains("internal static partial ref int Variable => ref global::KernelSharp.Glue.ParameterStorage.Variable<int>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_skull_variable);", CSharpGlueGenerator.Generate(Symbols));
     }
 }
