@@ -19,6 +19,13 @@ public sealed partial class SkullModule : IKernelModule
     [ModuleParameter("First of 16 I/O ports to reserve (0: probe 0x280-0x2f0)", Minimum = 0, Maximum = 0xfff0)]
     public static int skull_port_base = 0;
 
+    // Debug zones: which debug messages to print (a debug build only: ksharp build --debug).
+    [ModuleParameter("Debug zones: 1 port probing, 2 usage counts", Permissions = ParameterPermissions.ReadAllWriteOwner)]
+    public static uint debug_zones = 0;
+
+    [Flags]
+    public enum Zone : uint { Probing = 1, Usage = 2 }
+
     private static PortRegion s_ports;
     private static MiscDevice s_device;
 
@@ -55,7 +62,9 @@ public sealed partial class SkullModule : IKernelModule
     {
         for (int port = FirstProbedPort; port <= LastProbedPort; port += PortCount)
         {
-            if (PortRegion.Request((ushort)port, PortCount, "skull"u8, out s_ports).IsOk)
+            Result taken = PortRegion.Request((ushort)port, PortCount, "skull"u8, out s_ports);
+            DebugZones.Log(debug_zones, (uint)Zone.Probing, $"skull: probing {port:x}: {(taken.IsOk ? "free" : "taken")}");
+            if (taken.IsOk)
                 return Result.Ok;
         }
         return Error.EBUSY;
@@ -69,6 +78,8 @@ public sealed partial class SkullModule : IKernelModule
 public sealed class UsageDevice : IFileOperations
 {
     private static ModuleReference s_held;
+    // Bad commands are logged, but at most 3 a second: user space cannot flood the log.
+    private static RateLimit s_badCommands = new(intervalMilliseconds: 1000, burst: 3);
 
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
@@ -95,9 +106,14 @@ public sealed class UsageDevice : IFileOperations
         }
         else
         {
+            if (s_badCommands.Allow())
+            {
+                Log.Warning($"skull: unknown command ({command.Length} bytes):");
+                HexDump.Write(LogLevel.Warning, "skull: "u8, command);
+            }
             return Error.EINVAL;
         }
-        Log.Info($"skull: usage count now {ModuleReference.Count}");
+        DebugZones.Log(SkullModule.debug_zones, (uint)SkullModule.Zone.Usage, $"skull: usage count now {ModuleReference.Count}");
         return (nint)source.Length;
     }
 }

@@ -10,8 +10,9 @@ public static class Cli
         ksharp: build Linux kernel modules from C# and run them in QEMU.
 
         usage:
-          ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>]
+          ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>] [--debug]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
+              --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module.
               The compiled C# is the same for every kernel; only the C glue is built against
               the target's headers.
           ksharp run <driver-project-dir> [--kernel <version>|<vmlinuz>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
@@ -84,7 +85,7 @@ public static class Cli
         Console.WriteLine($"ksharp: building {driver} against {headers.Directory}");
         var clock = Stopwatch.StartNew();
         var builder = new ModuleBuilder(Toolchain.Locate(), Console.WriteLine);
-        BuildOutput result = builder.Build(new BuildRequest(driver, headers, output));
+        BuildOutput result = builder.Build(new BuildRequest(driver, headers, output, parsed.Option("--debug") is not null));
         Console.WriteLine($"ksharp: module {result.Model.Module.Name} ready in {clock.Elapsed.TotalSeconds:0.00} s");
         return result;
     }
@@ -116,6 +117,8 @@ public sealed class UsageError(string message) : Exception(message);
 public sealed class Arguments
 {
     private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout"];
+    /// <summary>Options that take no value.</summary>
+    private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>
     private static readonly HashSet<string> Repeatable = ["--file"];
 
@@ -137,6 +140,12 @@ public sealed class Arguments
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 positionals.Add(arg);
+                continue;
+            }
+            if (Flags.Contains(arg))
+            {
+                if (!options.TryAdd(arg, "true"))
+                    throw new UsageError($"option {arg} given twice");
                 continue;
             }
             string name = arg, value;

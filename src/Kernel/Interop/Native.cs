@@ -150,5 +150,11 @@ namespace KernelSharp.Interop
         internal static extern void ksharp_module_put();
         [RuntimeImport(Shim, "ksharp_module_refcount"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int ksharp_module_refcount();
+
+        // ksharp_debug.c
+        [RuntimeImport(Shim, "ksharp_hex_dump"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_hex_dump(int level, byte* prefix, uint prefixLength, byte* data, uint length);
+        [RuntimeImport(Shim, "ksharp_uptime_ms"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern ulong ksharp_uptime_ms();
     }
 }

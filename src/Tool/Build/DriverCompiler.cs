@@ -42,6 +42,10 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     public static SyntaxTree Parse(string path) =>
         CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, path);
 
+    /// <summary>A debug build defines DEBUG, which keeps [Conditional("DEBUG")] calls (debug zones).</summary>
+    public static SyntaxTree Parse(string path, bool debug) =>
+        CSharpSyntaxTree.ParseText(File.ReadAllText(path), debug ? ParseOptions.WithPreprocessorSymbols("DEBUG") : ParseOptions, path);
+
     public static SyntaxTree ParseText(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 
     /// <summary>

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace KernelSharp.Tool.Build;
 
 /// <summary>What <c>ksharp build</c> is asked to do.</summary>
-public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory);
+/// <param name="Debug">Define DEBUG for the driver's C#: debug-zone calls stay in.</param>
+public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false);
 
 /// <summary>What a build produced.</summary>
 public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps)
@@ -37,7 +38,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         var compiled = Step("compile C#", () =>
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
-            var trees = DriverCompiler.FindSources(driver).Select(DriverCompiler.Parse).ToList();
+            var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
             return compiler.Compile(assemblyName, trees);
         });
         foreach (string warning in compiled.Warnings)

@@ -39,15 +39,19 @@ public static class Guest
     public static Task<BuildOutput> Module(string project) =>
         Modules.GetOrAdd(project, p => new Lazy<Task<BuildOutput>>(() => Task.Run(() => Build(p, Kernel)))).Value;
 
+    /// <summary>A debug build (DEBUG defined: debug-zone calls kept), once per test run.</summary>
+    public static Task<BuildOutput> DebugModule(string project) =>
+        Modules.GetOrAdd(project + " --debug", _ => new Lazy<Task<BuildOutput>>(() => Task.Run(() => Build(project, Kernel, debug: true)))).Value;
+
     /// <summary>Builds a driver project for <paramref name="kernel"/> with the real build tool.</summary>
-    public static BuildOutput Build(string project, KernelImage kernel)
+    public static BuildOutput Build(string project, KernelImage kernel, bool debug = false)
     {
         var log = new List<string>();
         var builder = new ModuleBuilder(Toolchain, line => { lock (log) log.Add(line); });
         try
         {
             return builder.Build(new BuildRequest(Path.Combine(Toolchain.RepositoryRoot, project),
-                KernelHeaders.Open(kernel.HeadersPath), Output(Path.GetFileName(project), kernel)));
+                KernelHeaders.Open(kernel.HeadersPath), Output(Path.GetFileName(project) + (debug ? "-debug" : ""), kernel), debug));
         }
         catch (BuildError e)
         {

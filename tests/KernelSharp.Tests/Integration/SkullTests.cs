@@ -8,7 +8,7 @@ public class SkullTests
 {
     private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.Run("""
         echo "== probe"
-        insmod /skull.ko || exit 10
+        insmod /skull.ko debug_zones=3 || exit 10
         grep skull /proc/ioports
         echo "== usage"
         echo hold > /dev/skull || exit 11
@@ -21,6 +21,8 @@ public class SkullTests
         echo "count released: $(grep '^skull ' /proc/modules | cut -d' ' -f3)"
         echo release > /dev/skull 2>/dev/null
         echo "second release: $?"
+        for i in 1 2 3 4 5; do echo "bad$i" > /dev/skull 2>/dev/null; done
+        echo "bad command: $?"
         rmmod skull
         echo "rmmod after release: $? ioports $(grep -c skull /proc/ioports)"
         echo "== taken ports"
@@ -36,6 +38,7 @@ public class SkullTests
         insmod /skull.ko skull_port_base=0x60
         echo "base taken: $? ioports $(grep -c skull /proc/ioports)"
         dmesg | grep -E 'never released|BUG|WARNING|Oops|C# failure' || echo "clean log"
+        dmesg | grep -E 'skull: (probing|usage)' || echo "no debug lines"
         """, Guest.Module("samples/Skull"), Guest.PowerOff));
 
     [Fact]
@@ -68,5 +71,29 @@ public class SkullTests
         GuestAssert.InOrder(result, "count held: 1", "rmmod while held: 1", "second hold: 1",
             "count released: 0", "second release: 1", "rmmod after release: 0 ioports 0");
         GuestAssert.Contains(result, "clean log");
+    }
+
+    [Fact]
+    public async Task Bad_commands_are_logged_with_a_hex_dump_at_most_three_a_second()
+    {
+        var result = await Boot.Value;
+        GuestAssert.Contains(result, "bad command: 1");
+        GuestAssert.InOrder(result, "skull: unknown command (4 bytes):", "skull: 00000000: 62 61 64 31", "bad1");
+        GuestAssert.Contains(result, "skull: 00000000: 62 61 64 33");
+        GuestAssert.DoesNotContain(result, "skull: 00000000: 62 61 64 34");
+    }
+
+    [Fact]
+    public async Task A_release_build_has_no_debug_zone_messages_at_all()
+    {
+        var result = await Boot.Value;
+        // debug_zones=3 was given, but the release build compiled the calls out ...
+        GuestAssert.DoesNotContain(result, "skull: probing");
+        GuestAssert.DoesNotContain(result, "usage count now");
+        GuestAssert.Contains(result, "no debug lines");
+        // ... with their text: the object does not even hold it.
+        byte[] module = await File.ReadAllBytesAsync((await Guest.Module("samples/Skull")).ModulePath);
+        Assert.Equal(-1, module.AsSpan().IndexOf("usage count now"u8));
+        Assert.Equal(-1, module.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes("usage count now"))); // C# literals are UTF-16
     }
 }

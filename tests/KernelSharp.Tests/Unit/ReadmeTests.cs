@@ -41,6 +41,23 @@ public class ReadmeTests
     }
 
     [Fact]
+    public void Guide_excerpts_are_lines_of_the_samples_and_its_commands_name_real_files()
+    {
+        string guide = File.ReadAllText(Path.Combine(Root, "docs", "guide.md"));
+        var samples = Directory.GetFiles(Path.Combine(Root, "samples"), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(File.ReadAllLines).Select(WithoutComment).ToHashSet();
+        var excerpts = Regex.Matches(guide, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
+        Assert.True(excerpts.Count >= 10, $"the guide has {excerpts.Count} C# excerpts");
+        foreach (Match excerpt in excerpts)
+            foreach (string line in excerpt.Groups["code"].Value.Split('\n').Select(WithoutComment).Where(line => line.Length > 0))
+                Assert.True(samples.Contains(line), $"docs/guide.md line not in any sample: {line}");
+        // Every sample directory and script a command names exists.
+        foreach (Match path in Regex.Matches(guide, @"samples/[A-Za-z]+(/[a-z]+\.sh)?"))
+            Assert.True(File.Exists(Path.Combine(Root, path.Value)) || Directory.Exists(Path.Combine(Root, path.Value)), $"docs/guide.md names {path.Value}, which does not exist");
+    }
+
+    [Fact]
     public void The_two_commands_are_the_ones_ci_and_the_launcher_use()
     {
         string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
