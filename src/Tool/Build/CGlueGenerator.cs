@@ -281,7 +281,7 @@ public static class CGlueGenerator
         {
             string type = SymbolTypes.CType[export.Return];
             string parameters = GlueNames.CParameters(export.Parameters);
-            string call = $"{names.Trampoline(GlueNames.ExportEntry(export.Symbol))}({string.Join(", ", export.Parameters.Select(p => p.Name))})";
+            string call = $"{names.Trampoline(GlueNames.ExportEntry(export.Symbol))}({GlueNames.CArguments(export.Parameters)})";
             c.Append($"\n/* {export.Symbol}: exported to other modules, implemented by {export.Method}. */\n");
             c.Append($"{type} {export.Symbol}({parameters});\n");
             c.Append(type == "void"
@@ -302,7 +302,7 @@ public static class CGlueGenerator
             string type = SymbolTypes.CType[import.Return];
             string parameters = GlueNames.CParameters(import.Parameters);
             string stub = names.ImportStub(import.Symbol);
-            string call = $"{import.Symbol}({string.Join(", ", import.Parameters.Select(p => p.Name))})";
+            string call = $"{import.Symbol}({GlueNames.CArguments(import.Parameters)})";
             // Called from C#, inside this module's FPU section: the exporter's wrapper enters
             // a section of its own, and sections do not nest, so leave ours around the call.
             c.Append($"\n/* {import.Symbol}: another module's, called from C# as {import.Member.TypeName}.{import.Member.Name}. */\n");

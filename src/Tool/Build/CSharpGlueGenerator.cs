@@ -84,27 +84,18 @@ public static class CSharpGlueGenerator
         foreach (ExportedFunction export in model.Exports)
         {
             string what = GlueNames.ExportEntry(export.Symbol);
-            string parameters = string.Join(", ", export.Parameters.Select(p => $"{p.Type} {p.Name}"));
-            string arguments = string.Join(", ", export.Parameters.Select(p => p.Name));
-            s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {Pascal(what)}({parameters}) => {export.Method}({arguments});\n");
+            s.Append($"\n        [global::System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = \"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {Pascal(what)}({Parameters(export.Parameters)}) => {export.Method}({GlueNames.CArguments(export.Parameters)});\n");
         }
         foreach (ImportedFunction import in model.Imports)
-        {
-            string parameters = string.Join(", ", import.Parameters.Select(p => $"{p.Type} {p.Name}"));
-            s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} Import_{import.Symbol}({parameters});\n");
-        }
+            s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} Import_{import.Symbol}({Parameters(import.Parameters)});\n");
         foreach (var (_, field) in GlueNames.StorageSlots(model))
             s.Append($"\n        internal static nint {field};\n");
         s.Append("    }\n}\n");
         foreach (SpanParameter parameter in model.SpanParameters)
             AppendSpanProperty(s, parameter);
         foreach (ImportedFunction import in model.Imports)
-        {
-            string parameters = string.Join(", ", import.Parameters.Select(p => $"{p.Type} {p.Name}"));
-            string arguments = string.Join(", ", import.Parameters.Select(p => p.Name));
             AppendPartial(s, import.Member.Namespace, import.Member.TypeKind, import.Member.TypeName,
-                $"{import.Member.Accessibility} static partial {import.Return} {import.Member.Name}({parameters}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({arguments});");
-        }
+                $"{import.Member.Accessibility} static partial {import.Return} {import.Member.Name}({Parameters(import.Parameters)}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({GlueNames.CArguments(import.Parameters)});");
         foreach (SharedVariable variable in model.Variables)
             AppendPartial(s, variable.Member.Namespace, variable.Member.TypeKind, variable.Member.TypeName,
                 $"{variable.Member.Accessibility} static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_{variable.Symbol});");
@@ -125,6 +116,8 @@ public static class CSharpGlueGenerator
                 """);
         return s.ToString();
     }
+
+    private static string Parameters(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}"));
 
     // Completes a partial member of the driver's type (declared top-level, in namespace ns).
     private static void AppendPartial(StringBuilder s, string? ns, string typeKind, string typeName, string member)

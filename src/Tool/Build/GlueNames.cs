@@ -36,6 +36,9 @@ public sealed class GlueNames(string module)
             yield return ($"&{variable.Symbol}", $"Variable_{variable.Symbol}");
     }
 
+    /// <summary>The arguments that pass a symbol's parameters on (the same text in C and C#).</summary>
+    public static string CArguments(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => p.Name));
+
     /// <summary>A C parameter list ("void" when empty) for a symbol's signature.</summary>
     public static string CParameters(IReadOnlyList<SymbolParameter> parameters) =>
         parameters.Count == 0 ? "void" : string.Join(", ", parameters.Select(p => $"{SymbolTypes.CType[p.Type]} {p.Name}"));
