@@ -134,19 +134,15 @@ public static class CGlueGenerator
             $"{names.Trampoline(what)}(seq)"));
     }
 
-    private static string Wrapper(string signature, string returnType, string call, string? afterCall = null) => $$"""
+    // A callback from the kernel: C# runs inside an FPU section.
+    private static string Wrapper(string signature, string returnType, string call, string? afterCall = null) =>
+        $"\n{Function(signature, returnType, call, "kernel_fpu_begin();", "kernel_fpu_end();", afterCall)}\n";
 
-        {{signature}}
-        {
-        	{{returnType}} ret;
-
-        	kernel_fpu_begin();
-        	ret = {{call}};
-        	kernel_fpu_end();
-        {{(afterCall is null ? "" : $"\t{afterCall}\n")}}	return ret;
-        }
-
-        """;
+    /// <summary>A C function whose body is <paramref name="call"/> between two statements, returning its result (none for void).</summary>
+    private static string Function(string signature, string returnType, string call, string before, string after, string? afterCall = null) =>
+        returnType == "void"
+            ? $"{signature}\n{{\n\t{before}\n\t{call};\n\t{after}\n}}\n"
+            : $"{signature}\n{{\n\t{returnType} ret;\n\n\t{before}\n\tret = {call};\n\t{after}\n{(afterCall is null ? "" : $"\t{afterCall}\n")}\treturn ret;\n}}\n";
 
     private static void AppendParameter(StringBuilder c, GlueNames names, ModuleParameter parameter)
     {
@@ -229,7 +225,7 @@ public static class CGlueGenerator
             // too-long value must be EINVAL like every other bad parameter.
             c.Append($$"""
 
-                /* Parameter {{p}} (string of at most {{parameter.Capacity}} bytes), read by the C# property {{parameter.PropertyName}}. */
+                /* Parameter {{p}} (string of at most {{parameter.Capacity}} bytes), read by the C# property {{parameter.Member.Name}}. */
                 static char {{m}}_param_{{p}}[{{parameter.Capacity + 1}}] = {{Literal(parameter.Default ?? "")}};
 
                 static int {{m}}_set_{{p}}(const char *text, const struct kernel_param *kp)
@@ -265,7 +261,7 @@ public static class CGlueGenerator
         // parser and refuses more than MaxCount values with EINVAL, naming the parameter.
         c.Append($$"""
 
-            /* Parameter {{p}} (array of at most {{parameter.Capacity}} {{kernelName}}), read by the C# property {{parameter.PropertyName}}. */
+            /* Parameter {{p}} (array of at most {{parameter.Capacity}} {{kernelName}}), read by the C# property {{parameter.Member.Name}}. */
             static {{cType}} {{m}}_param_{{p}}[{{parameter.Capacity}}];
             static unsigned int {{m}}_param_{{p}}_count;
             module_param_array_named({{p}}, {{m}}_param_{{p}}, {{kernelName}}, &{{m}}_param_{{p}}_count, {{permissions}});
@@ -284,9 +280,7 @@ public static class CGlueGenerator
             string call = $"{names.Trampoline(GlueNames.ExportEntry(export.Symbol))}({GlueNames.CArguments(export.Parameters)})";
             c.Append($"\n/* {export.Symbol}: exported to other modules, implemented by {export.Method}. */\n");
             c.Append($"{type} {export.Symbol}({parameters});\n");
-            c.Append(type == "void"
-                ? $"{type} {export.Symbol}({parameters})\n{{\n\tkernel_fpu_begin();\n\t{call};\n\tkernel_fpu_end();\n}}\n"
-                : $"{type} {export.Symbol}({parameters})\n{{\n\t{type} ret;\n\n\tkernel_fpu_begin();\n\tret = {call};\n\tkernel_fpu_end();\n\treturn ret;\n}}\n");
+            c.Append(Function($"{type} {export.Symbol}({parameters})", type, call, "kernel_fpu_begin();", "kernel_fpu_end();"));
             c.Append($"EXPORT_SYMBOL_GPL({export.Symbol});\n");
         }
         foreach (SharedVariable variable in model.Variables)
@@ -307,9 +301,7 @@ public static class CGlueGenerator
             // a section of its own, and sections do not nest, so leave ours around the call.
             c.Append($"\n/* {import.Symbol}: another module's, called from C# as {import.Member.TypeName}.{import.Member.Name}. */\n");
             c.Append($"extern {type} {import.Symbol}({parameters});\n{type} {stub}({parameters});\n");
-            c.Append(type == "void"
-                ? $"{type} {stub}({parameters})\n{{\n\tkernel_fpu_end();\n\t{call};\n\tkernel_fpu_begin();\n}}\n"
-                : $"{type} {stub}({parameters})\n{{\n\t{type} ret;\n\n\tkernel_fpu_end();\n\tret = {call};\n\tkernel_fpu_begin();\n\treturn ret;\n}}\n");
+            c.Append(Function($"{type} {stub}({parameters})", type, call, "kernel_fpu_end();", "kernel_fpu_begin();"));
         }
     }
 

@@ -94,11 +94,11 @@ public static class CSharpGlueGenerator
         foreach (SpanParameter parameter in model.SpanParameters)
             AppendSpanProperty(s, parameter);
         foreach (ImportedFunction import in model.Imports)
-            AppendPartial(s, import.Member.Namespace, import.Member.TypeKind, import.Member.TypeName,
-                $"{import.Member.Accessibility} static partial {import.Return} {import.Member.Name}({Parameters(import.Parameters)}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({GlueNames.CArguments(import.Parameters)});");
+            AppendPartial(s, import.Member,
+                $"static partial {import.Return} {import.Member.Name}({Parameters(import.Parameters)}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({GlueNames.CArguments(import.Parameters)});");
         foreach (SharedVariable variable in model.Variables)
-            AppendPartial(s, variable.Member.Namespace, variable.Member.TypeKind, variable.Member.TypeName,
-                $"{variable.Member.Accessibility} static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_{variable.Symbol});");
+            AppendPartial(s, variable.Member,
+                $"static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_{variable.Symbol});");
         if (model.Imports.Count > 0)
             s.Append("""
 
@@ -119,11 +119,11 @@ public static class CSharpGlueGenerator
 
     private static string Parameters(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}"));
 
-    // Completes a partial member of the driver's type (declared top-level, in namespace ns).
-    private static void AppendPartial(StringBuilder s, string? ns, string typeKind, string typeName, string member)
+    // Completes a partial member of the driver's (top-level) type; code follows its accessibility.
+    private static void AppendPartial(StringBuilder s, PartialMember member, string code)
     {
-        string declaration = $"partial {typeKind} {typeName}\n{{\n    {member}\n}}\n";
-        s.Append(ns is null ? $"\n{declaration}" : $"\nnamespace {ns}\n{{\n{declaration}}}\n");
+        string declaration = $"partial {member.TypeKind} {member.TypeName}\n{{\n    {member.Accessibility} {code}\n}}\n";
+        s.Append(member.Namespace is null ? $"\n{declaration}" : $"\nnamespace {member.Namespace}\n{{\n{declaration}}}\n");
     }
 
     // The driver's partial property, reading the C storage the module's parameter lives in.
@@ -135,8 +135,7 @@ public static class CSharpGlueGenerator
         string body = parameter.IsString
             ? $"{Storage}.Text({field}, {parameter.Capacity})"
             : $"{Storage}.Array<{element}>({field}, {field}Count, {parameter.Capacity})";
-        AppendPartial(s, parameter.Namespace, parameter.TypeKind, parameter.TypeName,
-            $"{parameter.Accessibility} static partial global::System.ReadOnlySpan<{element}> {parameter.PropertyName} => {body};");
+        AppendPartial(s, parameter.Member, $"static partial global::System.ReadOnlySpan<{element}> {parameter.Member.Name} => {body};");
     }
 
     private static string Pascal(string snake) =>

@@ -234,21 +234,10 @@ public static class ModelReader
             throw new BuildError($"{where}: a module parameter cannot be readonly or const: the kernel sets it at load (and at run time when writable)");
         if (field.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
             throw new BuildError($"{where}: a module parameter must be internal or public so the generated code can set it");
-        ParameterType type = field.Type.SpecialType switch
-        {
-            SpecialType.System_Boolean => ParameterType.Bool,
-            SpecialType.System_Byte => ParameterType.Byte,
-            SpecialType.System_Int16 => ParameterType.Short,
-            SpecialType.System_UInt16 => ParameterType.UShort,
-            SpecialType.System_Int32 => ParameterType.Int,
-            SpecialType.System_UInt32 => ParameterType.UInt,
-            SpecialType.System_Int64 => ParameterType.Long,
-            SpecialType.System_UInt64 => ParameterType.ULong,
-            _ => throw new BuildError($"{where}: module parameter type {field.Type.ToDisplayString()} is not supported; use bool, byte, short, ushort, int, uint, long or ulong"),
-        };
-        string name = Named(attribute, "Name") ?? field.Name;
-        if (!IsModuleName(name))
-            throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
+        ParameterType type = field.Type.SpecialType == SpecialType.System_Boolean ? ParameterType.Bool
+            : IntegerParameterType(field.Type)
+              ?? throw new BuildError($"{where}: module parameter type {field.Type.ToDisplayString()} is not supported; use bool, byte, short, ushort, int, uint, long or ulong");
+        string name = ParameterName(attribute, field.Name, where);
         int permissions = Permissions(attribute, where);
         string description = (string?)attribute.ConstructorArguments[0].Value ?? "";
         long? minimum = NamedValue(attribute, "Minimum") is { } min ? Convert.ToInt64(min) : null;
@@ -271,26 +260,11 @@ public static class ModelReader
             || property.Type is not INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [var element] } span
             || span.ContainingNamespace.ToDisplayString() != "System")
             throw new BuildError($"{where}: {Shape}");
-        if (property.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
-            throw new BuildError($"{where}: a module parameter must be internal or public so the generated code can implement it");
-        INamedTypeSymbol owner = property.ContainingType;
-        if (owner.ContainingType is not null)
-            throw new BuildError($"{where}: a string or array parameter belongs to a top-level type");
-        ParameterType? elementType = element.SpecialType switch
-        {
-            SpecialType.System_Byte when NamedValue(attribute, "MaxCount") is null => null, // bytes without MaxCount: a string
-            SpecialType.System_Byte => ParameterType.Byte,
-            SpecialType.System_Int16 => ParameterType.Short,
-            SpecialType.System_UInt16 => ParameterType.UShort,
-            SpecialType.System_Int32 => ParameterType.Int,
-            SpecialType.System_UInt32 => ParameterType.UInt,
-            SpecialType.System_Int64 => ParameterType.Long,
-            SpecialType.System_UInt64 => ParameterType.ULong,
-            _ => throw new BuildError($"{where}: {Shape}"),
-        };
-        string name = Named(attribute, "Name") ?? property.Name;
-        if (!IsModuleName(name))
-            throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
+        PartialMember member = Member(property, where);
+        // Bytes without MaxCount are a string; otherwise the element type makes it an array.
+        bool isString = element.SpecialType == SpecialType.System_Byte && NamedValue(attribute, "MaxCount") is null;
+        ParameterType? elementType = isString ? null : IntegerParameterType(element) ?? throw new BuildError($"{where}: {Shape}");
+        string name = ParameterName(attribute, property.Name, where);
         int permissions = Permissions(attribute, where);
         if ((permissions & 0x92) != 0)
             throw new BuildError($"{where}: a string or array parameter cannot be writable at run time: C# holds spans of its value");
@@ -315,10 +289,29 @@ public static class ModelReader
             if (defaultText is not null || NamedValue(attribute, "MaxLength") is not null)
                 throw new BuildError($"{where}: Default and MaxLength are for string parameters; an array starts empty");
         }
-        string? ns = owner.ContainingNamespace.IsGlobalNamespace ? null : owner.ContainingNamespace.ToDisplayString();
-        string kind = owner.TypeKind == TypeKind.Struct ? "struct" : "class";
-        string accessibility = property.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
-        return new SpanParameter(name, ns, owner.Name, kind, property.Name, accessibility, elementType, description, permissions, capacity, defaultText);
+        return new SpanParameter(name, member, elementType, description, permissions, capacity, defaultText);
+    }
+
+    /// <summary>The kernel parameter type of an integer C# type, or null for any other type.</summary>
+    private static ParameterType? IntegerParameterType(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Byte => ParameterType.Byte,
+        SpecialType.System_Int16 => ParameterType.Short,
+        SpecialType.System_UInt16 => ParameterType.UShort,
+        SpecialType.System_Int32 => ParameterType.Int,
+        SpecialType.System_UInt32 => ParameterType.UInt,
+        SpecialType.System_Int64 => ParameterType.Long,
+        SpecialType.System_UInt64 => ParameterType.ULong,
+        _ => null,
+    };
+
+    /// <summary>The attribute's Name, else the member's; either must be a valid kernel parameter name.</summary>
+    private static string ParameterName(AttributeData attribute, string memberName, string where)
+    {
+        string name = Named(attribute, "Name") ?? memberName;
+        if (!IsModuleName(name))
+            throw new BuildError($"{where}: parameter name \"{name}\" must be of a-z, 0-9 and _, starting with a letter");
+        return name;
     }
 
     private const string SymbolTypeList = "int, uint, long, ulong, nint or nuint";

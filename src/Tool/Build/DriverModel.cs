@@ -68,8 +68,7 @@ public sealed record ModuleParameter(
 /// The value lives in C storage the generated property reads.
 /// </summary>
 public sealed record SpanParameter(
-    string Name, string? Namespace, string TypeName, string TypeKind, string PropertyName, string Accessibility,
-    ParameterType? ElementType, string Description, int Permissions, int Capacity, string? Default)
+    string Name, PartialMember Member, ParameterType? ElementType, string Description, int Permissions, int Capacity, string? Default)
 {
     public bool IsString => ElementType is null;
 }

@@ -141,8 +141,8 @@ public class GlueGeneratorTests
         [new ModuleParameter("howmany", "global::HelloParams.HelloParamsModule.howmany", ParameterType.Int, "Times", 0x124, 1, 100),
          new ModuleParameter("mask", "global::HelloParams.HelloParamsModule.mask", ParameterType.UInt, "Mask", 0x124, null, 255)],
         [], [],
-        [new SpanParameter("whom", "HelloParams", "HelloParamsModule", "class", "Whom", "public", null, "Whom", 0x124, 32, "world"),
-         new SpanParameter("numbers", "HelloParams", "HelloParamsModule", "class", "numbers", "internal", ParameterType.Int, "Numbers", 0x100, 8, null)]);
+        [new SpanParameter("whom", new PartialMember("HelloParams", "HelloParamsModule", "class", "Whom", "public"), null, "Whom", 0x124, 32, "world"),
+         new SpanParameter("numbers", new PartialMember("HelloParams", "HelloParamsModule", "class", "numbers", "internal"), ParameterType.Int, "Numbers", 0x100, 8, null)]);
 
     [Fact]
     public void Ranged_parameters_are_checked_after_the_kernel_parsed_them()

@@ -62,8 +62,8 @@ public class ModelReaderTests
             """);
         Assert.Equal(new ModuleParameter("n", "global::SnippetModule.n", ParameterType.Int, "n", 0x124, 1, 9), Assert.Single(model.Parameters));
         Assert.Equal(
-            [new SpanParameter("whom", null, "SnippetModule", "class", "Whom", "public", null, "w", 0x124, 16, "you"),
-             new SpanParameter("values", null, "SnippetModule", "class", "Values", "internal", ParameterType.ULong, "v", 0x124, 4, null)],
+            [new SpanParameter("whom", new PartialMember(null, "SnippetModule", "class", "Whom", "public"), null, "w", 0x124, 16, "you"),
+             new SpanParameter("values", new PartialMember(null, "SnippetModule", "class", "Values", "internal"), ParameterType.ULong, "v", 0x124, 4, null)],
             model.SpanParameters);
     }
 
