@@ -37,6 +37,12 @@ public sealed record GuestOptions
     public int MemoryMiB { get; init; } = 256;
 
     /// <summary>
+    /// Virtual CPUs (QEMU's <c>-smp</c>). Two by default, so code in the guest really runs in parallel (TCG runs one
+    /// host thread per vCPU) and a driver without its locks can lose a race; one vCPU would hide that.
+    /// </summary>
+    public int Cpus { get; init; } = 2;
+
+    /// <summary>
     /// Appended to the kernel command line, which starts with <c>console=ttyS0 quiet panic=-1</c>. Later arguments
     /// win, so for example <c>loglevel=7</c> undoes <c>quiet</c> for the boot messages.
     /// </summary>

@@ -51,6 +51,22 @@ public sealed class GuestResult
     /// </summary>
     public int? DebugExitValue => !TimedOut && QemuExitCode > 0 && QemuExitCode % 2 == 1 ? (QemuExitCode - 1) / 2 : null;
 
+    /// <summary>The guest kernel's log: the dump <c>/init</c> makes after the script joined with the kernel lines of
+    /// the console (see <see cref="Harness.KernelLog"/>).</summary>
+    public IReadOnlyList<KernelLogLine> KernelLog { get; init; } = [];
+
+    /// <summary>Whether the dump of the whole kernel log arrived; when the run ended before the script did (a panic,
+    /// isa-debug-exit, a timeout), <see cref="KernelLog"/> has only what the console showed.</summary>
+    public bool KernelLogComplete { get; init; }
+
+    /// <summary><c>/proc/sys/kernel/tainted</c> after the script, or <see langword="null"/> when the run ended
+    /// first.</summary>
+    public long? Tainted { get; init; }
+
+    /// <summary>Every oops, warning, lockup, stall, leak report and unexpected taint in the run (see
+    /// <see cref="KernelProblems"/>); empty for a healthy run.</summary>
+    public IReadOnlyList<KernelProblem> Problems { get; init; } = [];
+
     /// <summary>Whether the kernel printed a panic message.</summary>
     public bool KernelPanicked => Console.Contains("Kernel panic - not syncing", StringComparison.Ordinal);
 
@@ -71,6 +87,12 @@ public sealed class GuestResult
             text.Append(", kernel panic");
         text.Append(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds:0.0} s");
         text.Append(DirectKernelBoot ? ", direct kernel boot" : ", bzImage boot");
+        foreach (var problem in Problems)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nkernel problem: {problem.Kinds}");
+            foreach (var line in problem.Excerpt)
+                text.Append("\n  ! ").Append(line);
+        }
         foreach (var note in Notes)
             text.Append("\nnote: ").Append(note);
         if (QemuStandardError.Length > 0)

@@ -23,6 +23,14 @@ public static partial class GuestRunner
     /// <summary>The start of the line <c>/init</c> prints after the script, followed by its exit status.</summary>
     public const string StatusMarker = "ksharp-guest: script exited with status ";
 
+    /// <summary>The line <c>/init</c> prints after the script with the final value of
+    /// <c>/proc/sys/kernel/tainted</c>, before <see cref="StatusMarker"/>.</summary>
+    public const string TaintedMarker = "ksharp-guest: tainted ";
+
+    /// <summary>The line <c>/init</c> writes to the second serial port after the dump of the kernel log, so the
+    /// harness can tell a complete dump from one the guest did not finish.</summary>
+    public const string KernelLogEndMarker = "ksharp-guest: end of kernel log";
+
     /// <summary>The isa-debug-exit I/O port. Writing V to it ends QEMU with exit code <c>(V &lt;&lt; 1) | 1</c>.</summary>
     public const int DebugExitPort = 0x10f4;
 
@@ -36,6 +44,9 @@ public static partial class GuestRunner
 
     [GeneratedRegex(StatusMarker + @"(\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex StatusPattern();
+
+    [GeneratedRegex("^" + TaintedMarker + @"(\d+)$", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    private static partial Regex TaintedPattern();
 
     /// <summary>
     /// Boots <see cref="GuestOptions.KernelImagePath"/>, runs <see cref="GuestOptions.Script"/> and waits until QEMU
@@ -87,8 +98,9 @@ public static partial class GuestRunner
             // Uncompressed: the guest would otherwise gunzip it in emulated code, some 0.1 to 0.5 s per boot, to
             // save copying about 1 MB more into guest memory, which QEMU does at host speed.
             BuildInitramfs(options).WriteToFile(initramfs, InitramfsCompression.None);
-            var arguments = BuildQemuArguments(options, kernel, initramfs);
-            return await RunQemuAsync(qemu, arguments, options, direct, notes, cancellationToken).ConfigureAwait(false);
+            var kernelLog = Path.Combine(workDirectory.FullName, "kernel-log.txt");
+            var arguments = BuildQemuArguments(options, kernel, initramfs, kernelLog);
+            return await RunQemuAsync(qemu, arguments, options, direct, notes, kernelLog, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -130,7 +142,13 @@ public static partial class GuestRunner
             script.Append(CultureInfo.InvariantCulture, $"echo {level} > /proc/sys/kernel/printk\n");
         script.Append("cd /\n");
         script.Append("sh /guest.sh </dev/null\n");
-        script.Append(CultureInfo.InvariantCulture, $"echo \"{StatusMarker}$?\"\n");
+        script.Append("status=$?\n");
+        // What the harness checks every run for: the taint flags, and the whole kernel log (the console misses
+        // debug messages and whatever a script printed with the console level lowered). The log goes to the second
+        // serial port, which only this command opens: closing it waits until every byte is out.
+        script.Append(CultureInfo.InvariantCulture, $"echo \"{TaintedMarker}$(cat /proc/sys/kernel/tainted)\"\n");
+        script.Append(CultureInfo.InvariantCulture, $"{{ dmesg -r; echo \"{KernelLogEndMarker}\"; }} > /dev/ttyS1\n");
+        script.Append(CultureInfo.InvariantCulture, $"echo \"{StatusMarker}$status\"\n");
         // If poweroff failed, init would exit and the kernel would panic, which with panic=-1 also ends QEMU.
         script.Append("poweroff -f\n");
         return script.ToString();
@@ -144,6 +162,7 @@ public static partial class GuestRunner
         ArgumentNullException.ThrowIfNull(options.ExtraQemuArguments, nameof(options.ExtraQemuArguments));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, nameof(options.Timeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MemoryMiB, 64, nameof(options.MemoryMiB));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Cpus, 1, nameof(options.Cpus));
         if (options.ConsoleLogLevel is < 0 or > 15)
             throw new ArgumentOutOfRangeException(nameof(options.ConsoleLogLevel), options.ConsoleLogLevel, "Kernel log levels go from 0 to 15.");
         foreach (var file in options.Files)
@@ -213,7 +232,7 @@ public static partial class GuestRunner
         return builder;
     }
 
-    private static List<string> BuildQemuArguments(GuestOptions options, string kernel, string initramfs)
+    private static List<string> BuildQemuArguments(GuestOptions options, string kernel, string initramfs, string kernelLog)
     {
         var commandLine = string.IsNullOrWhiteSpace(options.ExtraKernelArguments)
             ? BaseKernelArguments
@@ -223,6 +242,7 @@ public static partial class GuestRunner
             "-accel", options.Accelerator,
             "-cpu", "max",
             "-m", options.MemoryMiB.ToString(CultureInfo.InvariantCulture),
+            "-smp", options.Cpus.ToString(CultureInfo.InvariantCulture),
             // No default devices: no network card (whose iPXE option ROM slows the firmware down), no VGA, floppy,
             // CD-ROM or parallel port. The serial console is added back below.
             "-nodefaults",
@@ -231,6 +251,8 @@ public static partial class GuestRunner
             // The console on QEMU's standard streams, without the monitor multiplexed in (-nographic would add it),
             // so nothing the guest prints can be taken for a monitor command.
             "-serial", "stdio",
+            // ttyS1: /init's dump of the kernel log after the script.
+            "-serial", "file:" + kernelLog,
             "-monitor", "none",
             "-kernel", kernel,
             "-initrd", initramfs,
@@ -242,7 +264,8 @@ public static partial class GuestRunner
     }
 
     private static async Task<GuestResult> RunQemuAsync(
-        string qemu, List<string> arguments, GuestOptions options, bool direct, List<string> notes, CancellationToken cancellationToken)
+        string qemu, List<string> arguments, GuestOptions options, bool direct, List<string> notes, string kernelLogPath,
+        CancellationToken cancellationToken)
     {
         using var process = new Process { StartInfo = HostTools.Redirected(qemu, arguments) };
         var stopwatch = Stopwatch.StartNew();
@@ -300,11 +323,26 @@ public static partial class GuestRunner
         if (timedOut)
             notes.Add($"QEMU was killed after the {options.Timeout.TotalSeconds:0.#} s timeout.");
 
+        var consoleText = console.Text;
+        var dump = File.Exists(kernelLogPath) ? await File.ReadAllTextAsync(kernelLogPath, CancellationToken.None).ConfigureAwait(false) : "";
+        var dumpComplete = dump.Contains(KernelLogEndMarker, StringComparison.Ordinal);
+        if (!dumpComplete && console.ScriptExitStatus is not null && !timedOut)
+            notes.Add("The guest's dump of the kernel log is incomplete; only the console's kernel lines were checked.");
+        var kernelLog = KernelLog.Merge(KernelLog.Parse(dump), KernelLog.Parse(consoleText));
+        var taint = TaintedPattern().Match(consoleText);
+        long? tainted = taint.Success && long.TryParse(taint.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var flags)
+            ? flags : null;
+
+        RecordBoot(options, stopwatch.Elapsed);
         return new GuestResult
         {
+            KernelLog = kernelLog,
+            KernelLogComplete = dumpComplete,
+            Tainted = tainted,
+            Problems = KernelProblems.Find(kernelLog, tainted),
             QemuExitCode = process.ExitCode,
             ScriptExitStatus = timedOut ? null : console.ScriptExitStatus,
-            Console = console.Text,
+            Console = consoleText,
             QemuStandardError = errors,
             TimedOut = timedOut,
             Elapsed = stopwatch.Elapsed,
@@ -312,6 +350,18 @@ public static partial class GuestRunner
             QemuArguments = arguments,
             Notes = notes,
         };
+    }
+
+    /// <summary>The environment variable naming a file to which every boot appends a line (kernel image, seconds),
+    /// so a test run can show, and check, which kernel each of its boots used, whichever process booted it.</summary>
+    public const string BootLogVariable = "KSHARP_BOOT_LOG";
+
+    private static void RecordBoot(GuestOptions options, TimeSpan elapsed)
+    {
+        if (Environment.GetEnvironmentVariable(BootLogVariable) is not { Length: > 0 } path)
+            return;
+        // One short append per boot: O_APPEND keeps concurrent writers' lines whole.
+        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{options.KernelImagePath}\t{elapsed.TotalSeconds:0.0}\n"));
     }
 
     /// <summary>Splits QEMU's output into clean lines, streams them to the callback and watches for the status line.</summary>

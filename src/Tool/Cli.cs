@@ -21,9 +21,12 @@ public static class Cli
               script there (default: insmod, show dmesg, rmmod), stream the console, and exit
               with the guest's status. Each --file copies a host file into the guest (default
               guest path: /<file name>; executables keep their execute bit).
-          ksharp demo
+          ksharp demo [--kernel <version>]
               Build samples/PowerOff, boot it, show its /proc/ioports line, and power QEMU off
               with status 43 by writing 21 to /dev/poweroff.
+        After the guest, run and demo check the kernel log: any oops, WARNING, BUG, lockup, stall,
+        hung task, leak report or unexpected taint is printed, and a run whose script succeeded
+        exits with 3.
           ksharp help
         --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64) or an image
         path. Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
@@ -39,7 +42,7 @@ public static class Cli
             {
                 "build" => Build(parsed),
                 "run" => await RunCommand.RunAsync(parsed),
-                "demo" => await RunCommand.DemoAsync(),
+                "demo" => await RunCommand.DemoAsync(parsed),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageError($"unknown command '{parsed.Command}'"),
             };

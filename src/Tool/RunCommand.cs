@@ -56,8 +56,29 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Prints how the guest ended; returns the guest's status as ksharp's exit code.</summary>
+    /// <summary>Exit code when the guest finished but the kernel reported problems (an oops, a warning, a leak, ...).</summary>
+    public const int KernelProblemExitCode = 3;
+
+    /// <summary>
+    /// Prints how the guest ended and every problem the kernel reported; returns the guest's status as ksharp's exit
+    /// code, or <see cref="KernelProblemExitCode"/> when the script succeeded but the kernel did not.
+    /// </summary>
     public static int Report(GuestResult result)
+    {
+        int status = ReportEnd(result);
+        if (result.Problems.Count == 0)
+            return status;
+        Console.WriteLine($"ksharp: the kernel reported {result.Problems.Count} problem(s): {KernelProblems.KindsOf(result.Problems)}");
+        foreach (KernelProblem problem in result.Problems)
+        {
+            Console.WriteLine($"ksharp: {problem.Kinds}:");
+            foreach (string line in problem.Excerpt)
+                Console.WriteLine($"  ! {line}");
+        }
+        return status == 0 ? KernelProblemExitCode : status;
+    }
+
+    private static int ReportEnd(GuestResult result)
     {
         if (result.TimedOut)
         {
@@ -96,14 +117,14 @@ public static class RunCommand
     }
 
     /// <summary>'ksharp demo': PowerOff reserves its ports, then powers QEMU off with status 43.</summary>
-    public static async Task<int> DemoAsync()
+    public static async Task<int> DemoAsync(Arguments demo)
     {
         const int Code = 21;
         var toolchain = Toolchain.Locate();
         string sample = Path.Combine(toolchain.RepositoryRoot, "samples", "PowerOff");
         string output = Path.Combine(toolchain.RepositoryRoot, "artifacts", "demo");
-        KernelImage kernel = KernelImages.OnHost().Default ?? throw new BuildError(KernelImages.InstallHint);
-        var parsed = Arguments.Parse(["demo", sample, "--out", output]);
+        KernelImage kernel = Cli.ChooseKernel(demo);
+        var parsed = Arguments.Parse(["demo", sample, "--out", Path.Combine(output, kernel.Version)]);
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
         string script = $"""
             echo "demo: insmod poweroff.ko"
@@ -117,7 +138,7 @@ public static class RunCommand
             """;
         GuestResult result = await Boot(kernel, built, script, TimeSpan.FromSeconds(180));
         Report(result);
-        if (result.DebugExitValue == Code)
+        if (result.DebugExitValue == Code && result.Problems.Count == 0)
         {
             Console.WriteLine($"ksharp: demo done: QEMU exited with status {result.QemuExitCode} = 2*{Code}+1, as the C# driver asked");
             return 0;

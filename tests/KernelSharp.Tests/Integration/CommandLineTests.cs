@@ -37,7 +37,8 @@ public class CommandLineTests
     [Fact]
     public void Demo_shows_the_ioports_line_and_qemu_exits_with_43()
     {
-        Expect(Ksharp("demo"), 0,
+        Expect(Ksharp("demo", "--kernel", Guest.Kernel.Version), 0,
+            $"ksharp: booting vmlinuz-{Guest.Kernel.Version} ",
             "demo: /proc/ioports now has:", "  |   10f4-10f7 : poweroff",
             "ksharp: QEMU exited with status 43: the guest wrote 21 to isa-debug-exit",
             "ksharp: demo done");

@@ -1,3 +1,5 @@
+using KernelSharp.Harness;
+
 namespace KernelSharp.Tests.Integration;
 
 // The core library's promises checked inside a booted kernel by tests/Drivers/CoreChecks.
@@ -66,11 +68,12 @@ public class CoreLibraryFailureTests
     [InlineData(5, "NullReferenceException or invalid memory access", "BUG: kernel NULL pointer dereference", 137)]
     public async Task What_dotnet_would_throw_ends_in_a_kernel_oops_naming_the_failure(int fail, string exception, string report, int insmodStatus)
     {
-        var result = await Guest.Run($"""
+        // The harness must see the oops and the C# failure line, and nothing else.
+        var result = await Guest.RunExpecting(KernelProblemKind.CSharpFailure | KernelProblemKind.Oops, $"""
             insmod /corechecks.ko fail={fail}
             echo "insmod status $?"
             exit 0
-            """, Guest.CoreChecks);
+            """, [], Guest.CoreChecks);
 
         GuestAssert.ScriptExited(result, 0);
         GuestAssert.InOrder(result, "corechecks: 10 passed, 0 failed", $"corechecks: C# failure: {exception}", $"insmod status {insmodStatus}");

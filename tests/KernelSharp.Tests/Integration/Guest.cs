@@ -63,11 +63,31 @@ public static class Guest
     public static Task<BuildOutput> PowerOff => Module("samples/PowerOff");
     public static Task<BuildOutput> CoreChecks => Module("tests/Drivers/CoreChecks");
 
-    /// <summary>Boots the default kernel with the given modules at /NAME.ko and /kswrite, and runs the script.</summary>
+    /// <summary>
+    /// Boots this run's kernel with the given modules at /NAME.ko and /kswrite, and runs the script. The run must
+    /// be healthy: any oops, warning, lockup, stall, leak report or unexpected taint fails the test (see
+    /// <see cref="GuestAssert.KernelProblems"/>).
+    /// </summary>
     public static Task<GuestResult> Run(string script, params Task<BuildOutput>[] modules) => Run(script, [], modules);
 
     /// <summary>As <see cref="Run(string, Task{BuildOutput}[])"/>, with more files in the guest.</summary>
-    public static async Task<GuestResult> Run(string script, IEnumerable<Task<GuestFile>> extraFiles, params Task<BuildOutput>[] modules)
+    public static Task<GuestResult> Run(string script, IEnumerable<Task<GuestFile>> extraFiles, params Task<BuildOutput>[] modules) =>
+        Run(new GuestRun(script) { ExtraFiles = [.. extraFiles] }, modules);
+
+    /// <summary>A run that provokes <paramref name="expected"/> on purpose: exactly those kinds of problem must be
+    /// reported, and any other still fails the test.</summary>
+    public static Task<GuestResult> RunExpecting(KernelProblemKind expected, string script, IEnumerable<Task<GuestFile>> extraFiles, params Task<BuildOutput>[] modules) =>
+        Run(new GuestRun(script) { ExtraFiles = [.. extraFiles], ExpectedProblems = expected }, modules);
+
+    /// <summary>Boots <paramref name="run"/> with <paramref name="modules"/> and checks the kernel's health.</summary>
+    public static async Task<GuestResult> Run(GuestRun run, params Task<BuildOutput>[] modules)
+    {
+        GuestResult result = await Boot(run.Script, run.ExtraFiles, run.ExtraKernelArguments, modules);
+        GuestAssert.KernelProblems(result, run.ExpectedProblems);
+        return result;
+    }
+
+    private static async Task<GuestResult> Boot(string script, IEnumerable<Task<GuestFile>> extraFiles, string? kernelArguments, Task<BuildOutput>[] modules)
     {
         var files = new List<GuestFile> { await Program("tests/Guest/kswrite.c") };
         foreach (var file in extraFiles)
@@ -85,6 +105,7 @@ public static class Guest
             KernelImagePath = Kernel.ImagePath,
             Files = files,
             Script = script,
+            ExtraKernelArguments = kernelArguments,
             Timeout = TimeSpan.FromMinutes(3),
         });
     }
@@ -126,9 +147,35 @@ public static class Guest
         }))).Value.ContinueWith(built => new GuestFile($"/{module}.ko", built.Result), TaskContinuationOptions.ExecuteSynchronously);
 }
 
+/// <summary>One guest run of a test: the script, extra files, kernel arguments, and the problems it provokes.</summary>
+public sealed record GuestRun(string Script)
+{
+    public IReadOnlyList<Task<GuestFile>> ExtraFiles { get; init; } = [];
+
+    /// <summary>Appended to the kernel command line.</summary>
+    public string? ExtraKernelArguments { get; init; }
+
+    /// <summary>The kinds of kernel problem the run provokes on purpose; none by default.</summary>
+    public KernelProblemKind ExpectedProblems { get; init; }
+}
+
 /// <summary>Assertions on what a guest printed, with the console in every failure message.</summary>
 public static class GuestAssert
 {
+    /// <summary>
+    /// The kernel reported exactly the <paramref name="expected"/> kinds of problem (none by default), and a run
+    /// that reached the end of its script also delivered the whole kernel log and the taint flags, so nothing was
+    /// checked on half the evidence.
+    /// </summary>
+    public static void KernelProblems(GuestResult result, KernelProblemKind expected = KernelProblemKind.None)
+    {
+        KernelProblemKind found = Harness.KernelProblems.KindsOf(result.Problems);
+        if (found != expected)
+            Assert.Fail($"expected kernel problems: {expected}; the kernel reported: {found}\n{result.Describe(consoleLines: 60)}");
+        if (result.ScriptExitStatus is not null && (!result.KernelLogComplete || result.Tainted is null))
+            Assert.Fail($"the guest script ended but the kernel log dump or the taint line is missing\n{result.Describe(consoleLines: 60)}");
+    }
+
     public static void Contains(GuestResult result, string expected)
     {
         if (!result.Console.Contains(expected, StringComparison.Ordinal))

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace KernelSharp.Tests.Integration;
 
-/// <summary>Boots the default Debian kernel in QEMU (TCG) through the harness; a few seconds per boot.</summary>
+/// <summary>Boots the kernel under test in QEMU (TCG) through the harness; a few seconds per boot.</summary>
 [Trait("Category", "Integration")]
 public sealed class HarnessBootTests(ITestOutputHelper output)
 {
@@ -15,12 +15,13 @@ public sealed class HarnessBootTests(ITestOutputHelper output)
         var streamed = new ConcurrentQueue<string>();
         var result = await GuestRunner.RunAsync(new GuestOptions
         {
-            KernelImagePath = KernelImages.OnHost().RequireDefault().ImagePath,
+            KernelImagePath = Guest.Kernel.ImagePath,
             Script = "cat /proc/ioports | head -3; echo hello-from-guest; exit 7",
             Timeout = TimeSpan.FromMinutes(2),
             OnConsoleLine = streamed.Enqueue,
         });
         output.WriteLine(result.ToString());
+        GuestAssert.KernelProblems(result);
 
         Assert.False(result.TimedOut, result.ToString());
         Assert.Equal(7, result.ScriptExitStatus);
@@ -44,7 +45,7 @@ public sealed class HarnessBootTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(payload, "payload-from-host\n");
             var result = await GuestRunner.RunAsync(new GuestOptions
             {
-                KernelImagePath = KernelImages.OnHost().RequireDefault().ImagePath,
+                KernelImagePath = Guest.Kernel.ImagePath,
                 Files = [new GuestFile("/data/payload.txt", payload, UnixModes.RegularFile)],
                 // Busybox has no outb, but writing a byte at offset 0x10f4 of /dev/port is one. Value 3 -> exit 7.
                 Script = """
@@ -56,6 +57,7 @@ public sealed class HarnessBootTests(ITestOutputHelper output)
                 Timeout = TimeSpan.FromMinutes(2),
             });
             output.WriteLine(result.ToString());
+            GuestAssert.KernelProblems(result);
 
             Assert.False(result.TimedOut, result.ToString());
             Assert.Contains("payload-from-host\n", result.Console);
@@ -82,11 +84,12 @@ public sealed class HarnessTimeoutTests(ITestOutputHelper output)
         var timeout = TimeSpan.FromSeconds(20);
         var result = await GuestRunner.RunAsync(new GuestOptions
         {
-            KernelImagePath = KernelImages.OnHost().RequireDefault().ImagePath,
+            KernelImagePath = Guest.Kernel.ImagePath,
             Script = "echo going-to-sleep; sleep 1000",
             Timeout = timeout,
         });
         output.WriteLine(result.ToString());
+        GuestAssert.KernelProblems(result);
 
         Assert.True(result.TimedOut, result.ToString());
         Assert.Null(result.ScriptExitStatus);

@@ -25,7 +25,8 @@ public class PowerOffTests
             for p in port code; do echo "param $p $(cat /sys/module/poweroff/parameters/$p) $(stat -c %a /sys/module/poweroff/parameters/$p)"; done
 
             echo "== bad writes"
-            for text in abc -1 256 1000 ' 5' '5 ' 0x10 +5 '5\n\n' '\n' '5\0' 12345678901234567; do
+            # 00000000000000001 is 17 bytes: past the 16-byte limit though its first 16 parse.
+            for text in abc -1 256 1000 ' 5' '5 ' 0x10 +5 '5\n\n' '\n' '5\0' 12345678901234567 00000000000000001; do
                 printf 'write [%s]: ' "$text"; /kswrite /dev/poweroff "$text"
             done
             printf 'write [empty]: '; /kswrite /dev/poweroff --empty
@@ -56,7 +57,7 @@ public class PowerOffTests
         GuestAssert.Contains(result, "node character special file 600");
         GuestAssert.Contains(result, "param port 4340 444");
         GuestAssert.Contains(result, "param code -1 444");
-        foreach (string text in new[] { "abc", "-1", "256", "1000", " 5", "5 ", "0x10", "+5", @"5\n\n", @"\n", @"5\0", "12345678901234567", "empty" })
+        foreach (string text in new[] { "abc", "-1", "256", "1000", " 5", "5 ", "0x10", "+5", @"5\n\n", @"\n", @"5\0", "12345678901234567", "00000000000000001", "empty" })
             GuestAssert.Contains(result, $"write [{text}]: kswrite: errno EINVAL");
         GuestAssert.Contains(result, "write [fault]: kswrite: errno EFAULT");
         GuestAssert.Contains(result, "still running after bad writes");

@@ -28,7 +28,11 @@ public sealed class HarnessGuestRunnerTests
         var lines = init.Split('\n');
         var run = Array.IndexOf(lines, "sh /guest.sh </dev/null");
         Assert.True(run > Array.IndexOf(lines, "mount -t devtmpfs devtmpfs /dev"));
-        Assert.Equal($"echo \"{GuestRunner.StatusMarker}$?\"", lines[run + 1]);
+        Assert.Equal("status=$?", lines[run + 1]);
+        // After the script: the taint flags on the console, the whole kernel log on the second serial port, then the status.
+        Assert.Equal($"echo \"{GuestRunner.TaintedMarker}$(cat /proc/sys/kernel/tainted)\"", lines[run + 2]);
+        Assert.Equal($"{{ dmesg -r; echo \"{GuestRunner.KernelLogEndMarker}\"; }} > /dev/ttyS1", lines[run + 3]);
+        Assert.Equal($"echo \"{GuestRunner.StatusMarker}$status\"", lines[run + 4]);
         Assert.Contains("echo 8 > /proc/sys/kernel/printk", lines);
         Assert.Equal("poweroff -f", lines[^2]);
 

@@ -1,0 +1,111 @@
+using KernelSharp.Harness;
+
+namespace KernelSharp.Tests.Integration;
+
+/// <summary>
+/// The harness's failure detection against the real thing: tests/Drivers/KernelFaults (module ksfaults) makes the
+/// kernel under test report each kind of problem in its own words, and every kind must be found, attributed to
+/// the fault that caused it, and nothing else.
+/// </summary>
+[Trait("Category", "Integration")]
+public class KernelProblemDetectionTests
+{
+    private static Task<GuestFile> FaultModule => Guest.CModule("tests/Drivers/KernelFaults", "ksfaults");
+
+    /// <summary>Each fault and the kinds its part of the log must show. The hung-task check comes before the
+    /// oopses: khungtaskd stops looking once the kernel has died once.</summary>
+    public static readonly (string Fault, KernelProblemKind Kinds)[] Faults =
+    [
+        ("warn", KernelProblemKind.Warning),
+        ("stack", KernelProblemKind.CallTrace),
+        ("atomic", KernelProblemKind.SleepInAtomic),
+        ("hang", KernelProblemKind.HungTask),
+        ("rcu", KernelProblemKind.RcuStall),
+        ("lockup", KernelProblemKind.SoftLockup),
+        ("bug", KernelProblemKind.Oops),
+        ("null", KernelProblemKind.Oops),
+        ("gpf", KernelProblemKind.Oops),
+    ];
+
+    /// <summary>The guest script: "== FAULT" before each, so each part of the console can be checked alone. The
+    /// detectors' thresholds are lowered for their fault only (1 s hung task, 3 s RCU stall, 2 s soft lockup).</summary>
+    public const string Script = """
+        insmod /ksfaults.ko || exit 10
+        fault() { echo "== $1"; sh -c "echo $2 > /dev/ksfaults"; }
+        fault warn warn
+        fault stack stack
+        fault atomic atomic
+        echo 1 > /proc/sys/kernel/hung_task_timeout_secs
+        fault hang hang
+        echo 0 > /proc/sys/kernel/hung_task_timeout_secs
+        echo 3 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
+        fault rcu spin
+        echo 21 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
+        echo 1 > /proc/sys/kernel/watchdog_thresh
+        fault lockup spin
+        echo 10 > /proc/sys/kernel/watchdog_thresh
+        fault bug bug
+        fault null null
+        fault gpf gpf
+        echo "== end"
+        """;
+
+    private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.RunExpecting(
+        Faults.Aggregate(KernelProblemKind.None, (all, f) => all | f.Kinds), Script, [FaultModule]));
+
+    /// <summary>The console from "== FAULT" to the next "== " line.</summary>
+    public static string Part(string console, string fault)
+    {
+        int start = console.IndexOf($"\n== {fault}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no part for {fault} in the console");
+        int end = console.IndexOf("\n== ", start + 1, StringComparison.Ordinal);
+        return console[start..(end < 0 ? console.Length : end)];
+    }
+
+    [Theory]
+    [InlineData("warn")]
+    [InlineData("stack")]
+    [InlineData("atomic")]
+    [InlineData("hang")]
+    [InlineData("rcu")]
+    [InlineData("lockup")]
+    [InlineData("bug")]
+    [InlineData("null")]
+    [InlineData("gpf")]
+    public async Task Each_fault_is_found_as_its_own_kind_with_the_module_in_its_trace(string fault)
+    {
+        var result = await Boot.Value;
+        var kinds = Faults.Single(f => f.Fault == fault).Kinds;
+        var problems = KernelProblems.Find(KernelLog.Parse(Part(result.Console, fault)));
+        Assert.True(KernelProblems.KindsOf(problems) == kinds,
+            $"{fault}: expected {kinds}, found {string.Join("; ", problems)}\n{result.Describe(consoleLines: 0)}");
+        Assert.Contains(problems, p => p.Excerpt.Any(line => line.Contains("[ksfaults]", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_whole_run_has_those_kinds_the_taint_they_explain_and_the_full_log()
+    {
+        var result = await Boot.Value;
+        GuestAssert.ScriptExited(result, 0);
+        Assert.True(result.KernelLogComplete, result.Describe(consoleLines: 20));
+        // die (D), warning (W), soft lockup (L), out-of-tree (O) and unsigned (E) modules.
+        Assert.Equal((1L << 7) | (1L << 9) | (1L << 12) | (1L << 13) | (1L << 14), result.Tainted);
+        // The dump has what the console never showed: "ksfaults: warn" is KERN_INFO, shown, but the
+        // module's KERN_DEBUG-free log still arrives with levels.
+        Assert.Contains(result.KernelLog, line => line.Level == 4 && line.Text.StartsWith("WARNING: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_panic_is_found_though_the_run_ends_with_it()
+    {
+        var result = await Guest.RunExpecting(KernelProblemKind.Panic, """
+            insmod /ksfaults.ko || exit 10
+            sh -c "echo panic > /dev/ksfaults"
+            echo "still running"
+            """, [FaultModule]);
+        Assert.Null(result.ScriptExitStatus);
+        Assert.False(result.KernelLogComplete);
+        Assert.Contains(result.Problems, p => p.Headline == "Kernel panic - not syncing: ksfaults: panic on request");
+        GuestAssert.DoesNotContain(result, "still running");
+    }
+}
