@@ -130,11 +130,20 @@ public sealed class HarnessKernelImagesTests : IDisposable
         Assert.Equal(expected, new KernelImage(version, "vmlinuz", "headers").IsSeries(major, minor));
     }
 
+    // The suite builds and boots every kernel the launcher lists (supported_kernels in ./ksharp).
     [Fact]
-    public void The_host_scan_agrees_with_the_files_on_this_machine()
+    public void The_host_scan_finds_every_supported_kernel_with_its_image_and_headers()
     {
-        foreach (var kernel in KernelImages.OnHost().All)
+        var kernels = KernelImages.OnHost();
+        var supported = Integration.KernelIndependenceTests.SupportedKernels();
+        Assert.NotEmpty(supported);
+        foreach (string series in supported)
         {
+            KernelImage? kernel = kernels.FindByVersion(series);
+            Assert.True(kernel is not null, $"the supported kernel {series} was not found with its headers "
+                + $"(found: {string.Join(", ", kernels.All.Select(k => k.Version))}): run ./ksharp setup");
+            Assert.Equal(Path.Combine("/boot", "vmlinuz-" + kernel.Version), kernel.ImagePath);
+            Assert.Equal(Path.Combine("/usr/src", "linux-headers-" + kernel.Version), kernel.HeadersPath);
             Assert.True(File.Exists(kernel.ImagePath), kernel.ImagePath);
             Assert.True(Directory.Exists(kernel.HeadersPath), kernel.HeadersPath);
         }
