@@ -117,18 +117,33 @@ public class ObjectCheckerTests
         {
             Directory.Delete(dir, recursive: true);
         }
-        int refused = 0;
-        for (int length = 64; length < whole.Length; length += 37)
+        // The reader takes in every section header before anything else, and the assembler
+        // writes the section header table at the end of the file: so every prefix longer than
+        // the ELF header lacks part of the last section header, and each one must be refused
+        // as malformed (not crash, not be read as a smaller object).
+        long sectionTable = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(whole.AsSpan(40));
+        int entrySize = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(whole.AsSpan(58));
+        int entries = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(whole.AsSpan(60));
+        Assert.Equal(whole.Length, sectionTable + (long)entrySize * entries);
+        Assert.NotEmpty(ElfObject.Read(whole).Sections);
+
+        var notRefused = new List<string>();
+        int tried = 0;
+        for (int length = 64; length < whole.Length; length += 37, tried++)
         {
             try
             {
                 ElfObject.Read(whole[..length]);
+                notRefused.Add($"{length}: read without error");
+            }
+            catch (BuildError e) when (!e.Message.StartsWith("the compiled C# object is malformed (", StringComparison.Ordinal))
+            {
+                notRefused.Add($"{length}: {e.Message}");
             }
             catch (BuildError)
             {
-                refused++;
             }
         }
-        Assert.True(refused > 0);
+        Assert.True(notRefused.Count == 0, $"of {tried} prefixes of the {whole.Length}-byte object, these were not refused as malformed:\n{string.Join('\n', notRefused)}");
     }
 }
