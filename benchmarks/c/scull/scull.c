@@ -32,6 +32,26 @@
 #define SCULL_NAME	"scull_c"
 
 /*
+ * Test-only builds, wrong on purpose, so that the tests can show that their
+ * checks catch what they are meant to (make SCULL_TEST_FLAGS=-D...):
+ *   SCULL_TEST_NO_LOCKS	the mutex operations do nothing: scullcheck concurrent must fail
+ *   SCULL_TEST_NO_ZERO		quanta from kmalloc, not kzalloc: with init_on_alloc=0,
+ *				scullcheck rw's hole-in-quantum must fail
+ */
+#ifdef SCULL_TEST_NO_LOCKS
+#undef mutex_lock
+#undef mutex_lock_interruptible
+#define mutex_lock(m)			((void)(m))
+#define mutex_lock_interruptible(m)	((void)(m), 0)
+#define mutex_unlock(m)			((void)(m))
+#endif
+#ifdef SCULL_TEST_NO_ZERO
+#define scull_alloc_quantum	kmalloc
+#else
+#define scull_alloc_quantum	kzalloc
+#endif
+
+/*
  * Most quantum sets a device may have.  Without a limit, a seek to 2^62 and
  * a one-byte write would allocate list items until memory runs out.
  */
@@ -242,7 +262,7 @@ static ssize_t scull_write(struct file *filp, const char __user *buf,
 	}
 	if (!qs->data[p.s_pos]) {
 		/* Zeroed: unwritten bytes below the end are read back. */
-		qs->data[p.s_pos] = kzalloc(dev->quantum, GFP_KERNEL | __GFP_NOWARN);
+		qs->data[p.s_pos] = scull_alloc_quantum(dev->quantum, GFP_KERNEL | __GFP_NOWARN);
 		if (!qs->data[p.s_pos])
 			goto out;
 	}
