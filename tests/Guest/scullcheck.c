@@ -19,13 +19,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -301,8 +304,10 @@ static void test_rw(void)
 	/*
 	 * Holes read as zeros: never-written quanta, and the unwritten part of
 	 * one.  The trim frees quanta full of pattern, so a quantum allocated
-	 * without zeroing would likely show it (unless the kernel zeroes every
-	 * allocation, as with init_on_alloc=1, Debian's default).
+	 * without zeroing would likely show it in the second hole (unless the
+	 * kernel zeroes every allocation, as with init_on_alloc=1, Debian's
+	 * default: the tests boot with init_on_alloc=0).  The first hole's quanta
+	 * are never allocated, so it tests the read of a missing quantum.
 	 */
 	trim();
 	fd = dev_open(O_RDWR);
@@ -637,12 +642,50 @@ static void test_unpriv(void)
 }
 
 /*
- * Two writers and a reader at once.  Record i (100 bytes at i * 100) holds
- * its index and a fill byte derived from it, so a torn or misplaced record
- * shows.  Writer A writes records [0, 2000) in order, writer B [2000, 4000).
+ * Two writers and a reader at once, in rounds.  Record i (RECORD bytes at
+ * record_pos(i)) holds its index and a fill byte derived from it, so a torn
+ * or misplaced record shows.
+ *
+ * The race is made, not waited for.  The qset is set to one quantum, so each
+ * quantum needs a new list item, quantum set and quantum, and quantum k holds
+ * just two records: 2k, written by writer A, and 2k + 1, by writer B.  The
+ * writers go in lockstep, one quantum at a time, so both find its storage
+ * missing at the same moment: a driver that does not serialize writes
+ * allocates it twice and keeps one, and the other writer's record is lost.
+ * The quantum is large (RACE_QUANTUM), so zeroing it keeps the allocation,
+ * the window of that race, open long: where the host runs the two vCPUs by
+ * turns rather than at once, a writer stopped inside it still loses.  For
+ * that case the lockstep is loose: a writer waits for the other at most
+ * LOCKSTEP_US, so that it is not stopped waiting, and the other, once it
+ * runs, catches up with it.  A reader, sleeping between short bursts, checks
+ * that no read is torn and that a record once read whole never reads
+ * otherwise.  Rounds, each after a trim, repeat for CONCURRENT_MS (at least
+ * MIN_ROUNDS), but stop at the first that lost records: a driver without
+ * locks leaks the storage it allocated twice.
  */
 #define RECORD		100
-#define RECORDS		4000
+#define RACE_QUANTUM	65536
+#define PAIRS		256		/* quanta per round */
+#define RECORDS		(2 * PAIRS)
+#define LOCKSTEP_US	200
+#define CONCURRENT_MS	2000
+#define MIN_ROUNDS	3
+#define MAX_ROUNDS	500
+
+/* What the writers and the reader of one round tell the parent. */
+struct race {
+	int progress[2];		/* pairs each writer has started */
+	int stop;			/* set once both writers are done */
+	unsigned long bad_writes[2];
+	char bad_write[2][120];		/* the first of each writer */
+	unsigned long reads, whole, unwritten, bad_reads;
+	char bad_read[160];
+};
+
+static off_t record_pos(uint32_t i)
+{
+	return (off_t)(i / 2) * RACE_QUANTUM + (i % 2) * RECORD;
+}
 
 static void make_record(unsigned char *rec, uint32_t index)
 {
@@ -664,89 +707,201 @@ static int classify(const unsigned char *rec, uint32_t index)
 	return memcmp(rec, want, RECORD) ? -1 : 1;
 }
 
-static void __attribute__((noreturn)) writer(uint32_t first)
+static long now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000L + t.tv_nsec / 1000;
+}
+
+static long now_ms(void)
+{
+	return now_us() / 1000;
+}
+
+static void __attribute__((noreturn)) race_writer(struct race *race, int w, int one_cpu)
 {
 	unsigned char rec[RECORD];
 	int fd = open(path, O_RDWR);	/* not O_WRONLY: that would trim */
 
+	if (fd < 0) {
+		__atomic_store_n(&race->progress[w], PAIRS + 1, __ATOMIC_SEQ_CST);	/* free the other */
+		_exit(2);
+	}
+	for (int k = 0; k < PAIRS; k++) {
+		uint32_t i = 2 * k + w;
+		ssize_t r;
+
+		/* Both writers start quantum k together (spinning: a sleep would end the lockstep). */
+		__atomic_store_n(&race->progress[w], k + 1, __ATOMIC_SEQ_CST);
+		for (long spins = 0, until = now_us() + LOCKSTEP_US;
+		     __atomic_load_n(&race->progress[!w], __ATOMIC_SEQ_CST) < k + 1; spins++) {
+			if (one_cpu)
+				sched_yield();	/* the other writer runs only once this one yields */
+			else if (spins % 64 == 0 && now_us() > until)
+				break;
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#endif
+		}
+		make_record(rec, i);
+		r = pwrite(fd, rec, RECORD, record_pos(i));
+		if (r != RECORD && !race->bad_writes[w]++)
+			snprintf(race->bad_write[w], sizeof(race->bad_write[w]),
+				 "writing record %u returned %s", i, show((struct res){ r, r < 0 ? errno : 0 }));
+	}
+	_exit(race->bad_writes[w] ? 1 : 0);
+}
+
+static void __attribute__((noreturn)) race_reader(struct race *race)
+{
+	unsigned char rec[RECORD], state[RECORDS] = { 0 };	/* 1: read whole before */
+	uint32_t seed = 12345, i;
+	int fd = open(path, O_RDONLY);
+
 	if (fd < 0)
 		_exit(2);
-	for (uint32_t i = first; i < first + RECORDS / 2; i++) {
-		make_record(rec, i);
-		if (pwrite(fd, rec, RECORD, (off_t)i * RECORD) != RECORD)
-			_exit(1);
+	while (!__atomic_load_n(&race->stop, __ATOMIC_SEQ_CST)) {
+		ssize_t r;
+		int kind, front;
+
+		seed = seed * 1103515245 + 12345;
+		/* every other read near the pair being written, the others anywhere */
+		front = 2 * __atomic_load_n(&race->progress[0], __ATOMIC_RELAXED) - 4;
+		i = (seed & 0x100) && front >= 0 ? front + (seed >> 9) % 4 : (seed >> 9) % RECORDS;
+		if (i >= RECORDS)
+			i = RECORDS - 1;
+		r = pread(fd, rec, RECORD, record_pos(i));
+		if (!(++race->reads % 8))
+			usleep(500);
+		/* nothing (beyond the current end) or zeros: not written yet */
+		kind = r == 0 ? 0 : r == RECORD ? classify(rec, i) : -1;
+		if (kind == 1) {
+			race->whole++;
+			state[i] = 1;
+			continue;
+		}
+		if (kind == 0 && !state[i]) {
+			race->unwritten++;
+			continue;
+		}
+		if (race->bad_reads++)
+			continue;
+		if (kind == 0)
+			snprintf(race->bad_read, sizeof(race->bad_read),
+				 "record %u read as not written (%s bytes) after it had been read whole", i,
+				 show((struct res){ r, r < 0 ? errno : 0 }));
+		else
+			snprintf(race->bad_read, sizeof(race->bad_read), "read of record %u returned %s%s", i,
+				 show((struct res){ r, r < 0 ? errno : 0 }),
+				 r == RECORD ? " bytes of a torn or misplaced record" : "");
 	}
 	_exit(0);
 }
 
 static void test_concurrent(void)
 {
-	unsigned char rec[RECORD];
-	unsigned long reads = 0, seen[2] = { 0, 0 }, bad = 0;
-	char badwhat[160] = "";
-	uint32_t seed = 12345, i;
-	int fd, status[2], done = 0;
-	pid_t pid[2];
+	static unsigned char rec[RACE_QUANTUM + RECORD];
+	struct race *race;
+	unsigned long bad_writes[2] = { 0, 0 }, bad_reads = 0, reads = 0, whole = 0, unwritten = 0;
+	unsigned long lost = 0, wrong_sizes = 0;
+	char bad_write[2][160] = { "", "" }, bad_read[200] = "", bad_record[200] = "", bad_size[120] = "";
+	int rounds, lossy_rounds = 0, one_cpu = sysconf(_SC_NPROCESSORS_ONLN) < 2;
+	long start, elapsed, slowest = 0;
+	int fd;
 
+	race = mmap(NULL, sizeof(*race), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (race == MAP_FAILED)
+		fatal("mmap");
 	fd = dev_open(O_RDWR);
-	/* Records must not straddle quanta, or a write could be legitimately short. */
-	if (query(fd, SCULL_IOCQQUANTUM) % RECORD) {
-		want("reset", SYS(ioctl(fd, SCULL_IOCRESET)), 0);
-		trim();
-	}
-	for (int w = 0; w < 2; w++) {
-		pid[w] = fork();
-		if (pid[w] < 0)
-			fatal("fork");
-		if (pid[w] == 0)
-			writer(w * RECORDS / 2);
-	}
-
-	while (done < 2) {
-		for (int k = 0; k < 64; k++) {
-			ssize_t r;
-			int kind;
-
-			seed = seed * 1103515245 + 12345;
-			i = (seed >> 8) % RECORDS;
-			r = pread(fd, rec, RECORD, (off_t)i * RECORD);
-			reads++;
-			/* nothing (beyond the current end) or zeros: not written yet */
-			kind = r == 0 ? 0 : r == RECORD ? classify(rec, i) : -1;
-			if (kind >= 0) {
-				seen[kind]++;
-				continue;
-			}
-			if (!bad++)
-				snprintf(badwhat, sizeof(badwhat), "read of record %u returned %zd%s",
-					 i, r, r == RECORD ? " bytes of a torn or misplaced record" : "");
-		}
-		for (int w = 0; w < 2; w++)
-			if (pid[w] && waitpid(pid[w], &status[w], WNOHANG) == pid[w]) {
-				pid[w] = 0;
-				done++;
-			}
-	}
-	/* not a check (scheduling decides), but shows whether the reads overlapped the writes */
-	fprintf(stderr, "scullcheck: concurrent: %lu reads: %lu complete, %lu not yet written\n",
-		reads, seen[1], seen[0]);
-	check(!bad, "reads-whole", "%lu bad reads, first: %s", bad, badwhat);
-	check(WIFEXITED(status[0]) && WEXITSTATUS(status[0]) == 0, "writer-a",
-	      "expected writer A to exit with 0 (1: a write was not 100 bytes), status 0x%x", status[0]);
-	check(WIFEXITED(status[1]) && WEXITSTATUS(status[1]) == 0, "writer-b",
-	      "expected writer B to exit with 0 (1: a write was not 100 bytes), status 0x%x", status[1]);
-	want("final-size", SYS(lseek(fd, 0, SEEK_END)), (long)RECORDS * RECORD);
-
-	bad = 0;
-	for (i = 0; i < RECORDS; i++) {
-		ssize_t r = pread(fd, rec, RECORD, (off_t)i * RECORD);
-
-		if ((r != RECORD || classify(rec, i) != 1) && !bad++)
-			snprintf(badwhat, sizeof(badwhat), "record %u: read returned %zd%s", i, r,
-				 r == RECORD ? " bytes, not the record" : "");
-	}
-	check(!bad, "final-records", "%lu of %d records wrong, first: %s", bad, RECORDS, badwhat);
+	want("set-quantum", SYS(ioctl(fd, SCULL_IOCTQUANTUM, (unsigned long)RACE_QUANTUM)), 0);
+	want("set-qset", SYS(ioctl(fd, SCULL_IOCTQSET, 1UL)), 0);
 	close(fd);
+	trim();
+	/* The trim applied the quantum: a write stops at its end. */
+	fd = dev_open(O_RDWR);
+	want("race-quantum", SYS(write(fd, rec, sizeof(rec))), RACE_QUANTUM);
+	close(fd);
+
+	start = now_ms();
+	for (rounds = 0; rounds < MAX_ROUNDS && !lossy_rounds &&
+	     (rounds < MIN_ROUNDS || now_ms() - start < CONCURRENT_MS); rounds++) {
+		unsigned long round_lost = 0;
+		pid_t writers[2], reader;
+		long size, round_start = now_ms();
+
+		trim();
+		memset(race, 0, sizeof(*race));
+		reader = fork();
+		if (reader < 0)
+			fatal("fork");
+		if (reader == 0)
+			race_reader(race);
+		for (int w = 0; w < 2; w++) {
+			writers[w] = fork();
+			if (writers[w] < 0)
+				fatal("fork");
+			if (writers[w] == 0)
+				race_writer(race, w, one_cpu);
+		}
+		for (int w = 0; w < 2; w++) {
+			int st;
+
+			if (waitpid(writers[w], &st, 0) != writers[w])
+				fatal("waitpid");
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !bad_writes[w]++)
+				snprintf(bad_write[w], sizeof(bad_write[w]), "round %d: status 0x%x, %lu bad writes, first: %s",
+					 rounds + 1, st, race->bad_writes[w], race->bad_write[w]);
+		}
+		__atomic_store_n(&race->stop, 1, __ATOMIC_SEQ_CST);
+		if (waitpid(reader, NULL, 0) != reader)
+			fatal("waitpid");
+		reads += race->reads;
+		whole += race->whole;
+		unwritten += race->unwritten;
+		if (race->bad_reads && !bad_reads)
+			snprintf(bad_read, sizeof(bad_read), "round %d: %s", rounds + 1, race->bad_read);
+		bad_reads += race->bad_reads;
+
+		fd = dev_open(O_RDWR);
+		size = seek(fd, 0, SEEK_END);
+		if (size != (long)record_pos(RECORDS - 1) + RECORD && !wrong_sizes++)
+			snprintf(bad_size, sizeof(bad_size), "round %d: expected %ld, got %ld",
+				 rounds + 1, (long)record_pos(RECORDS - 1) + RECORD, size);
+		for (uint32_t i = 0; i < RECORDS; i++) {
+			ssize_t r = pread(fd, rec, RECORD, record_pos(i));
+			int kind = r == RECORD ? classify(rec, i) : -1;
+
+			if (kind == 1)
+				continue;
+			if (!lost++)
+				snprintf(bad_record, sizeof(bad_record), "round %d record %u (writer %c): read returned %s%s",
+					 rounds + 1, i, "AB"[i % 2], show((struct res){ r, r < 0 ? errno : 0 }),
+					 kind == 0 ? " bytes of zeros" : r == RECORD ? " bytes, not the record" : "");
+			round_lost++;
+		}
+		close(fd);
+		lossy_rounds += round_lost > 0;
+		if (now_ms() - round_start > slowest)
+			slowest = now_ms() - round_start;
+	}
+	elapsed = now_ms() - start;
+	/* not checks (scheduling decides), but they show how much the reads overlapped the writes */
+	fprintf(stderr, "scullcheck: concurrent: %d rounds of %d records in %ld ms (slowest %ld ms) on %ld CPUs; "
+		"%lu reads: %lu whole, %lu not yet written; %lu records lost or wrong in %d rounds\n",
+		rounds, RECORDS, elapsed, slowest, sysconf(_SC_NPROCESSORS_ONLN), reads, whole, unwritten, lost,
+		lossy_rounds);
+	check(!bad_reads, "reads-whole", "%lu bad reads, first: %s", bad_reads, bad_read);
+	check(!bad_writes[0], "writer-a", "expected every write of writer A to store %d bytes; "
+	      "failed in %lu of %d rounds, first: %s", RECORD, bad_writes[0], rounds, bad_write[0]);
+	check(!bad_writes[1], "writer-b", "expected every write of writer B to store %d bytes; "
+	      "failed in %lu of %d rounds, first: %s", RECORD, bad_writes[1], rounds, bad_write[1]);
+	check(!wrong_sizes, "final-size", "%lu of %d rounds ended with the wrong size, first: %s",
+	      wrong_sizes, rounds, bad_size);
+	check(!lost, "final-records", "%lu of %d records wrong in %d of %d rounds, first: %s",
+	      lost, rounds * RECORDS, lossy_rounds, rounds, bad_record);
+	munmap(race, sizeof(*race));
 }
 
 static int summary(void)

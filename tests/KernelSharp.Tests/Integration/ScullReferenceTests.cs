@@ -10,11 +10,11 @@ namespace KernelSharp.Tests.Integration;
 [Trait("Category", "Integration")]
 public class ScullReferenceTests
 {
-    private static readonly Lazy<Task<GuestResult>> Reference = new(() => Guest.Run($"""
+    private static readonly Lazy<Task<GuestResult>> Reference = new(() => Guest.Run(new GuestRun($"""
         insmod /scull_c.ko || exit 10
         {ScullGuest.CheckScript("/dev/scull_c0", "scull_c")}
         rmmod scull_c || exit 11
-        """, [ScullGuest.ScullCheck, Guest.CModule("benchmarks/c/scull", "scull_c")]));
+        """) { ExtraFiles = [ScullGuest.ScullCheck, Guest.CModule("benchmarks/c/scull", "scull_c")], ExtraKernelArguments = ScullGuest.KernelArguments }));
 
     [Theory]
     [InlineData("rw")]
