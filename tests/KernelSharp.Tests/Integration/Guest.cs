@@ -131,18 +131,25 @@ public static class Guest
     /// A C module (a directory with a kbuild Makefile, relative to the repository root) built
     /// with kbuild against the test kernel's headers; built once, at /NAME.ko in the guest.
     /// </summary>
-    public static Task<GuestFile> CModule(string directory, string module) =>
-        CModules.GetOrAdd(directory, d => new Lazy<Task<string>>(() => Task.Run(() =>
+    public static Task<GuestFile> CModule(string directory, string module) => CModule(directory, module, "");
+
+    /// <summary>
+    /// As <see cref="CModule(string, string)"/>, a variant built with extra make variables
+    /// (<c>NAME=VALUE</c>, for example <c>SCULL_TEST_FLAGS=-DSCULL_TEST_NO_LOCKS</c>) into its
+    /// own directory; built once per directory and variant name.
+    /// </summary>
+    public static Task<GuestFile> CModule(string directory, string module, string variant, params string[] makeVariables) =>
+        CModules.GetOrAdd(directory + "\0" + variant, _ => new Lazy<Task<string>>(() => Task.Run(() =>
         {
-            string output = Output("c-" + Path.GetFileName(d));
+            string output = Output("c-" + Path.GetFileName(directory) + (variant.Length > 0 ? "-" + variant : ""));
             if (Directory.Exists(output))
                 Directory.Delete(output, recursive: true);
             Directory.CreateDirectory(output);
-            foreach (string file in Directory.EnumerateFiles(Path.Combine(Toolchain.RepositoryRoot, d)))
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(Toolchain.RepositoryRoot, directory)))
                 File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
-            var outcome = ProcessRunner.Run("make", ["-C", Kernel.HeadersPath, $"M={output}", "modules"]);
+            var outcome = ProcessRunner.Run("make", ["-C", Kernel.HeadersPath, $"M={output}", .. makeVariables, "modules"]);
             if (outcome.ExitCode != 0)
-                throw new InvalidOperationException($"building the C module {d} failed:\n{outcome.Output}");
+                throw new InvalidOperationException($"building the C module {directory} ({(variant.Length > 0 ? variant : "default")}) failed:\n{outcome.Output}");
             return Path.Combine(output, module + ".ko");
         }))).Value.ContinueWith(built => new GuestFile($"/{module}.ko", built.Result), TaskContinuationOptions.ExecuteSynchronously);
 }
