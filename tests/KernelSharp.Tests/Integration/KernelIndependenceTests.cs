@@ -7,8 +7,10 @@ namespace KernelSharp.Tests.Integration;
 
 /// <summary>
 /// Architecture rule 1: the object compiled from C# depends on no kernel version or
-/// configuration. Each sample is built for every supported kernel; the C# objects must be
-/// byte-identical while the .ko files (glue built against each kernel's headers) differ.
+/// configuration. Each sample is built for every supported kernel: the C# objects must be
+/// byte-identical, while what kbuild compiles (the generated glue and trampolines and the
+/// shims, the same sources for every kernel) is compiled against each kernel's headers and
+/// flags, and each .ko is linked from those objects for its own kernel.
 /// </summary>
 [Trait("Category", "Integration")]
 public class KernelIndependenceTests
@@ -24,6 +26,51 @@ public class KernelIndependenceTests
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
+    private static byte[] Section(string path, string name) => Code(path, s => s.Name == name) switch
+    {
+        [var only] => only.Bytes,
+        var found => throw new InvalidOperationException($"{path} has {found.Count} sections named {name}"),
+    };
+
+    /// <summary>The executable sections of an object (.text, .init.text, .text.unlikely, ...) or the ones <paramref name="which"/> picks.</summary>
+    private static List<(string Name, byte[] Bytes)> Code(string path, Func<ElfObject.Section, bool>? which = null)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        return ElfObject.Read(bytes).Sections
+            .Where(s => which?.Invoke(s) ?? (s.Flags & 0x4 /* SHF_EXECINSTR */) != 0)
+            .Select(s => (s.Name, bytes.AsSpan(checked((int)s.Offset), checked((int)s.Size)).ToArray()))
+            .ToList();
+    }
+
+    private static string CodeText(string path) => string.Join('\n', Code(path).Select(s => $"{s.Name} {Convert.ToHexString(s.Bytes)}"));
+
+    /// <summary>The release in the module's vermagic (.modinfo), which the kernel compares with its own.</summary>
+    private static string VermagicRelease(string module)
+    {
+        var entries = System.Text.Encoding.ASCII.GetString(Section(module, ".modinfo")).Split('\0')
+            .Where(entry => entry.StartsWith("vermagic=", StringComparison.Ordinal)).ToList();
+        Assert.True(entries.Count == 1, $"{module} has {entries.Count} vermagic entries");
+        return entries[0]["vermagic=".Length..].Split(' ')[0];
+    }
+
+    /// <summary>The objects kbuild compiled for the module (all but the C# object), as the generated Kbuild lists them.</summary>
+    private static List<string> KbuildObjects(BuildOutput built)
+    {
+        string work = Path.GetDirectoryName(built.CSharpObjectPath)!;
+        string module = built.Model.Module.Name;
+        Match line = Regex.Match(File.ReadAllText(Path.Combine(work, "Kbuild")), $@"^{module}-y := (?<objects>.+)$", RegexOptions.Multiline);
+        Assert.True(line.Success, $"{work}/Kbuild has no {module}-y line");
+        var objects = line.Groups["objects"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.True(objects.Remove(Path.GetFileName(built.CSharpObjectPath)), $"{work}/Kbuild does not link the C# object");
+        Assert.Contains($"{module}_glue.o", objects);
+        Assert.Contains($"{module}_entry.o", objects);
+        return objects;
+    }
+
+    private static string SourceOf(string work, string objectName) =>
+        new[] { ".c", ".S" }.Select(extension => Path.Combine(work, Path.ChangeExtension(objectName, extension))).SingleOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"no source for {objectName} in {work}");
+
     [Theory]
     [InlineData("samples/Hello")]
     [InlineData("samples/PowerOff")]
@@ -31,7 +78,7 @@ public class KernelIndependenceTests
     [InlineData("samples/HelloParams")]
     [InlineData("samples/Skull")]
     [InlineData("samples/SkullUser")]
-    public async Task The_csharp_object_is_byte_identical_for_every_supported_kernel(string sample)
+    public async Task The_csharp_object_is_byte_identical_while_the_c_is_compiled_and_linked_for_each_kernel(string sample)
     {
         var images = KernelImages.OnHost();
         BuildOutput here = await Guest.Module(sample);
@@ -44,10 +91,33 @@ public class KernelIndependenceTests
         foreach (KernelImage other in others)
         {
             BuildOutput there = await Task.Run(() => Guest.Build(sample, other));
-            Assert.True(Hash(here.CSharpObjectPath) == Hash(there.CSharpObjectPath),
-                $"{sample}: the C# object differs between {Guest.Kernel.Version} and {other.Version}");
-            Assert.True(Hash(here.ModulePath) != Hash(there.ModulePath),
-                $"{sample}: the .ko files for {Guest.Kernel.Version} and {other.Version} are identical: the glue was not rebuilt");
+            string pair = $"{sample} for {Guest.Kernel.Version} and {other.Version}";
+            Assert.True(Hash(here.CSharpObjectPath) == Hash(there.CSharpObjectPath), $"{pair}: the C# objects differ");
+
+            // The same C and assembly sources, compiled into different code: each kernel's
+            // headers and flags (6.12 adds IBT landing pads and call padding) went into it.
+            var objects = KbuildObjects(here);
+            Assert.Equal(objects, KbuildObjects(there));
+            string hereWork = Path.GetDirectoryName(here.CSharpObjectPath)!, thereWork = Path.GetDirectoryName(there.CSharpObjectPath)!;
+            foreach (string name in objects)
+            {
+                Assert.True(Hash(SourceOf(hereWork, name)) == Hash(SourceOf(thereWork, name)), $"{pair}: the source of {name} differs");
+                Assert.True(CodeText(Path.Combine(hereWork, name)) != CodeText(Path.Combine(thereWork, name)),
+                    $"{pair}: {name} has the same code for both kernels: it was not compiled against each kernel's headers");
+            }
+
+            // Each .ko is for its own kernel, and linked from the objects compiled for it.
+            foreach ((BuildOutput built, KernelImage kernel) in new[] { (here, Guest.Kernel), (there, other) })
+            {
+                string release = VermagicRelease(built.ModulePath);
+                Assert.True(release == kernel.Version, $"{built.ModulePath} is for {release}, not {kernel.Version}");
+                var moduleCode = Code(built.ModulePath).ToDictionary(s => s.Name, s => s.Bytes);
+                string work = Path.GetDirectoryName(built.CSharpObjectPath)!;
+                foreach (string name in objects)
+                    foreach ((string section, byte[] code) in Code(Path.Combine(work, name)))
+                        Assert.True(moduleCode.TryGetValue(section, out byte[]? linked) && linked.AsSpan().IndexOf(code) >= 0,
+                            $"{built.ModulePath} does not hold the {section} of {name} built for {kernel.Version}");
+            }
         }
     }
 }
