@@ -40,12 +40,14 @@ public static class IsaMemory
         return Result.Ok;
     }
 
-    // One block, mapped on its own: a mapping across the VGA window's edge would make the
-    // kernel warn that it spans more than one PCI resource.
+    // One block, mapped on its own: a mapping across the edge of the VGA window (a0000-bffff,
+    // a window of the PCI bus whether or not a VGA card answers there) would make the kernel
+    // warn that it spans more than one PCI resource.
     private static Result Classify(ulong address, out BlockKind kind)
     {
         kind = BlockKind.ClaimedRom;
-        // Registered as ROM by the kernel (the video BIOS, the system BIOS): leave it alone.
+        // Registered as ROM by the kernel ("Video ROM", the first option ROM in c0000-c7fff,
+        // and "System ROM", the BIOS): leave it alone.
         if (MemoryRegion.IsRom(address, Step))
             return Result.Ok;
         Result mapped = IoMapping.Map(address, Step, out IoMapping block);

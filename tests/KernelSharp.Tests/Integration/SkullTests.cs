@@ -56,8 +56,12 @@ public class SkullTests
         GuestAssert.InOrder(result, "== given base", "02a0-02af : skull", "base taken: 16 ioports 0");
     }
 
+    // The harness runs QEMU with -nodefaults: no VGA card. The i440FX sends a0000-bffff to the
+    // PCI bus (its SMRAM window is closed), where nothing answers, so the guest RAM under it
+    // shows through. The kernel's "Video ROM" at c0000 is the option ROM QEMU boots the -kernel
+    // image with (linuxboot_dma.bin), its "System ROM" at f0000 the BIOS (SeaBIOS).
     [Fact]
-    public async Task Maps_the_isa_hole_and_finds_the_vga_window_and_the_bios_roms()
+    public async Task Maps_the_isa_hole_finding_ram_in_the_empty_vga_window_and_the_roms_the_kernel_claimed()
     {
         var result = await Boot.Value;
         GuestAssert.InOrder(result, "skull: a0000-bffff: RAM", "skull: c0000-c7fff: ROM (claimed)", "skull: f0000-fffff: ROM (claimed)");
