@@ -52,9 +52,15 @@ public class ReadmeTests
         foreach (Match excerpt in excerpts)
             foreach (string line in excerpt.Groups["code"].Value.Split('\n').Select(WithoutComment).Where(line => line.Length > 0))
                 Assert.True(samples.Contains(line), $"docs/guide.md line not in any sample: {line}");
-        // Every sample directory and script a command names exists.
-        foreach (Match path in Regex.Matches(guide, @"samples/[A-Za-z]+(/[a-z]+\.sh)?"))
-            Assert.True(File.Exists(Path.Combine(Root, path.Value)) || Directory.Exists(Path.Combine(Root, path.Value)), $"docs/guide.md names {path.Value}, which does not exist");
+        // Every sample directory and script a command names exists, and the guide runs every
+        // sample's demo script.
+        var named = Regex.Matches(guide, @"samples/[A-Za-z]+(/[a-z]+\.sh)?").Select(m => m.Value).Distinct().ToList();
+        foreach (string path in named)
+            Assert.True(File.Exists(Path.Combine(Root, path)) || Directory.Exists(Path.Combine(Root, path)), $"docs/guide.md names {path}, which does not exist");
+        var demos = Directory.GetFiles(Path.Combine(Root, "samples"), "demo.sh", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(demos);
+        Assert.Equal(demos, named.Where(path => path.EndsWith(".sh", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
