@@ -121,7 +121,10 @@ public static class ScullGuest
     /// <summary>Asserts scullcheck's <paramref name="test"/> passed every check and ran at least <paramref name="minimum"/>.</summary>
     public static void AssertCheckPassed(GuestResult result, string test, int minimum)
     {
-        GuestAssert.DoesNotContain(result, $"scullcheck: FAIL {test}/");
+        // The failing checks themselves, by name, in the message: the console excerpt may not reach them.
+        string[] failures = [.. result.Console.Split('\n').Where(line => line.Contains($"scullcheck: FAIL {test}/", StringComparison.Ordinal))];
+        if (failures.Length > 0)
+            Assert.Fail($"scullcheck {test} failed {failures.Length} check(s):\n{string.Join('\n', failures)}\n{result.Describe(consoleLines: 40)}");
         Match summary = Regex.Match(result.Console, $@"scullcheck: {test}: (\d+) passed, (\d+) failed");
         if (!summary.Success)
             Assert.Fail($"scullcheck {test} printed no summary\n{result.Describe(consoleLines: 200)}");
