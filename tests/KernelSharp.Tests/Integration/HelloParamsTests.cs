@@ -30,8 +30,12 @@ public class HelloParamsTests
     public async Task Greets_whom_howmany_times_adds_up_numbers_and_names_the_process()
     {
         var result = await Boot.Value;
-        GuestAssert.InOrder(result, "== given", "] (0) Hello, Mom", "] (1) Hello, Mom", "] (2) Hello, Mom",
-            "] The process is \"insmod\" (pid ", "] hellop: 3 numbers add up to 29", "sysfs: Mom 1,-2,30 3", "modes: 444 444 ", "] Goodbye, Mom");
+        // Orders only what one stream fixes: kernel lines among themselves, and a kernel line before the
+        // script's later output. Script output before a kernel line may reach the console after it
+        // (the tty's buffer drains while printk writes straight to the UART, and with 2 vCPUs it does).
+        GuestAssert.InOrder(result, "] (0) Hello, Mom", "] (1) Hello, Mom", "] (2) Hello, Mom",
+            "] The process is \"insmod\" (pid ", "] hellop: 3 numbers add up to 29", "sysfs: Mom 1,-2,30 3", "modes: 444 444 ");
+        GuestAssert.InOrder(result, "] hellop: 3 numbers add up to 29", "] Goodbye, Mom", "== defaults");
         GuestAssert.DoesNotContain(result, "(3) Hello, Mom");
     }
 
@@ -39,7 +43,7 @@ public class HelloParamsTests
     public async Task Defaults_apply_when_insmod_gives_nothing()
     {
         var result = await Boot.Value;
-        GuestAssert.InOrder(result, "== defaults", "] (0) Hello, world", "] hellop: 0 numbers add up to 0", "] Goodbye, world", "== bad values");
+        GuestAssert.InOrder(result, "] Goodbye, Mom", "] (0) Hello, world", "] hellop: 0 numbers add up to 0", "] Goodbye, world", "== bad values");
     }
 
     [Theory]

@@ -27,11 +27,13 @@ public class KernelProblemDetectionTests
         ("gpf", KernelProblemKind.Oops),
     ];
 
-    /// <summary>The guest script: "== FAULT" before each, so each part of the console can be checked alone. The
-    /// detectors' thresholds are lowered for their fault only (1 s hung task, 3 s RCU stall, 2 s soft lockup).</summary>
+    /// <summary>The guest script: a "ksfaults-test: == FAULT" kernel line before each, so each part of the console
+    /// can be checked alone (a marker in the kernel log keeps its place among the kernel's reports; the script's own
+    /// output can reach the console after a later printk). The detectors' thresholds are lowered for their fault
+    /// only (1 s hung task, 3 s RCU stall, 2 s soft lockup).</summary>
     public const string Script = """
         insmod /ksfaults.ko || exit 10
-        fault() { echo "== $1"; sh -c "echo $2 > /dev/ksfaults"; }
+        fault() { echo "ksfaults-test: == $1" > /dev/kmsg; sh -c "echo $2 > /dev/ksfaults"; }
         fault warn warn
         fault stack stack
         fault atomic atomic
@@ -47,20 +49,25 @@ public class KernelProblemDetectionTests
         fault bug bug
         fault null null
         fault gpf gpf
-        echo "== end"
+        echo "ksfaults-test: == end" > /dev/kmsg
         """;
 
     private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.RunExpecting(
         Faults.Aggregate(KernelProblemKind.None, (all, f) => all | f.Kinds), Script, [FaultModule]));
 
-    /// <summary>The console from "== FAULT" to the next "== " line.</summary>
+    /// <summary>The console from the marker of <paramref name="fault"/> to the next marker. A marker is a kernel line
+    /// "ksfaults-test: == FAULT", or a script line "== FAULT" (the logs kept for the unit tests).</summary>
     public static string Part(string console, string fault)
     {
-        int start = console.IndexOf($"\n== {fault}\n", StringComparison.Ordinal);
+        string[] lines = console.Split('\n');
+        int start = Array.FindIndex(lines, line => IsMarker(line) && line.EndsWith("== " + fault, StringComparison.Ordinal));
         Assert.True(start >= 0, $"no part for {fault} in the console");
-        int end = console.IndexOf("\n== ", start + 1, StringComparison.Ordinal);
-        return console[start..(end < 0 ? console.Length : end)];
+        int end = Array.FindIndex(lines, start + 1, IsMarker);
+        return string.Join('\n', lines[start..(end < 0 ? lines.Length : end)]);
     }
+
+    private static bool IsMarker(string line) =>
+        line.StartsWith("== ", StringComparison.Ordinal) || line.Contains("] ksfaults-test: == ", StringComparison.Ordinal);
 
     [Theory]
     [InlineData("warn")]
