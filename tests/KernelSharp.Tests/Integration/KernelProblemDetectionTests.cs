@@ -12,16 +12,17 @@ public class KernelProblemDetectionTests
 {
     private static Task<GuestFile> FaultModule => Guest.CModule("tests/Drivers/KernelFaults", "ksfaults");
 
-    /// <summary>Each fault and the kinds its part of the log must show. The hung-task check comes before the
-    /// oopses: khungtaskd stops looking once the kernel has died once.</summary>
+    /// <summary>Each fault and the kinds its part of the log must show, in the order the script provokes them. The
+    /// hung-task check comes before the oopses: khungtaskd stops looking once the kernel has died once. The soft
+    /// lockup comes before the RCU stall: its 4 s spin would stall a grace period begun under the 3 s timeout.</summary>
     public static readonly (string Fault, KernelProblemKind Kinds)[] Faults =
     [
         ("warn", KernelProblemKind.Warning),
         ("stack", KernelProblemKind.CallTrace),
         ("atomic", KernelProblemKind.SleepInAtomic),
         ("hang", KernelProblemKind.HungTask),
-        ("rcu", KernelProblemKind.RcuStall),
         ("lockup", KernelProblemKind.SoftLockup),
+        ("rcu", KernelProblemKind.RcuStall),
         ("bug", KernelProblemKind.Oops),
         ("null", KernelProblemKind.Oops),
         ("gpf", KernelProblemKind.Oops),
@@ -40,12 +41,14 @@ public class KernelProblemDetectionTests
         echo 1 > /proc/sys/kernel/hung_task_timeout_secs
         fault hang hang
         echo 0 > /proc/sys/kernel/hung_task_timeout_secs
-        echo 3 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
-        fault rcu spin
-        echo 21 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
         echo 1 > /proc/sys/kernel/watchdog_thresh
         fault lockup spin
         echo 10 > /proc/sys/kernel/watchdog_thresh
+        # A grace period reads the stall timeout when it starts: let the ones begun before the change end.
+        echo 3 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
+        sleep 1
+        fault rcu spin
+        echo 21 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
         fault bug bug
         fault null null
         fault gpf gpf
@@ -74,8 +77,8 @@ public class KernelProblemDetectionTests
     [InlineData("stack")]
     [InlineData("atomic")]
     [InlineData("hang")]
-    [InlineData("rcu")]
     [InlineData("lockup")]
+    [InlineData("rcu")]
     [InlineData("bug")]
     [InlineData("null")]
     [InlineData("gpf")]
