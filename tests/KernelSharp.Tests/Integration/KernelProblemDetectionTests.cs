@@ -86,9 +86,10 @@ public class KernelProblemDetectionTests
     {
         var result = await Boot.Value;
         var kinds = Faults.Single(f => f.Fault == fault).Kinds;
-        var problems = KernelProblems.Find(KernelLog.Parse(Part(result.Console, fault)));
+        string part = Part(result.Console, fault);
+        var problems = KernelProblems.Find(KernelLog.Parse(part));
         Assert.True(KernelProblems.KindsOf(problems) == kinds,
-            $"{fault}: expected {kinds}, found {string.Join("; ", problems)}\n{result.Describe(consoleLines: 0)}");
+            $"{fault}: expected {kinds}, found {string.Join("; ", problems)}\nits part of the console:\n{part}");
         Assert.Contains(problems, p => p.Excerpt.Any(line => line.Contains("[ksfaults]", StringComparison.Ordinal)));
     }
 
