@@ -10,7 +10,7 @@
  *   echo gpf > /dev/ksfaults      non-canonical dereference  "general protection fault" + oops
  *   echo stack > /dev/ksfaults    dump_stack()               "Call Trace:" alone
  *   echo atomic > /dev/ksfaults   msleep with preemption off "BUG: scheduling while atomic"
- *   echo hang > /dev/ksfaults     3 s uninterruptible sleep  "INFO: task ... blocked" (hung_task_timeout_secs=1)
+ *   echo hang > /dev/ksfaults     6 s uninterruptible sleep  "INFO: task ... blocked" (hung_task_timeout_secs=1)
  *   echo spin > /dev/ksfaults     4 s busy with preemption off: a soft lockup (watchdog_thresh=1)
  *                                 or an RCU stall (rcu_cpu_stall_timeout=3), as the guest set them
  *   echo panic > /dev/ksfaults    panic()                    "Kernel panic - not syncing"
@@ -35,16 +35,21 @@ static noinline void ksfaults_null_deref(void) { pr_info("ksfaults: read %d\n", 
 static noinline void ksfaults_gpf(void) { pr_info("ksfaults: read %d\n", *(int *volatile)0xdead000000000000UL); }
 static noinline void ksfaults_stack(void) { dump_stack(); }
 
+/*
+ * schedule() reports the bug and resets the preemption count to what it expects, so
+ * the preempt_enable() that would balance the preempt_disable() must not follow: it
+ * would take the count below zero and wreck the CPU for whatever runs next.
+ */
 static noinline void ksfaults_atomic(void)
 {
 	preempt_disable();
 	msleep(1);
-	preempt_enable();
 }
 
 static noinline void ksfaults_hang(void)
 {
-	schedule_timeout_uninterruptible(3 * HZ);
+	/* khungtaskd needs two checks 1 s apart to see it: leave it room under TCG. */
+	schedule_timeout_uninterruptible(6 * HZ);
 }
 
 /* A plain loop on the clock: mdelay() may pause the CPU (TPAUSE) instead of spinning. */
