@@ -41,6 +41,31 @@ public sealed class HarnessGuestRunnerTests
     }
 
     [Fact]
+    public void Boots_appended_to_the_boot_log_at_once_all_arrive_whole()
+    {
+        var log = Path.GetTempFileName();
+        try
+        {
+            // As xunit's parallel boots and `ksharp run` child processes do, only more often.
+            var writers = Enumerable.Range(0, 16).Select(w => new Thread(() =>
+            {
+                for (int i = w * 125; i < (w + 1) * 125; i++)
+                    GuestRunner.AppendToBootLog(log, $"/boot/vmlinuz-{i}", TimeSpan.FromSeconds(3));
+            })).ToList();
+            writers.ForEach(t => t.Start());
+            writers.ForEach(t => t.Join());
+
+            var lines = File.ReadAllLines(log);
+            Assert.Equal(2000, lines.Length);
+            Assert.Equal(Enumerable.Range(0, 2000).Select(i => $"/boot/vmlinuz-{i}\t3.0"), lines.Order(StringComparer.Ordinal).OrderBy(l => int.Parse(l[14..l.IndexOf('\t')])));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
     public void Missing_qemu_gives_one_clear_error_naming_the_Debian_package()
     {
         var error = Assert.Throws<HarnessException>(() => GuestRunner.FindQemu("qemu-system-does-not-exist"));
