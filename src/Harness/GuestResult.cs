@@ -88,11 +88,7 @@ public sealed class GuestResult
         text.Append(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds:0.0} s");
         text.Append(DirectKernelBoot ? ", direct kernel boot" : ", bzImage boot");
         foreach (var problem in Problems)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\nkernel problem: {problem.Kinds}");
-            foreach (var line in problem.Excerpt)
-                text.Append("\n  ! ").Append(line);
-        }
+            text.Append('\n').Append(problem.Describe());
         foreach (var note in Notes)
             text.Append("\nnote: ").Append(note);
         if (QemuStandardError.Length > 0)

@@ -49,6 +49,9 @@ public sealed record KernelProblem(KernelProblemKind Kinds, IReadOnlyList<string
 
     /// <inheritdoc/>
     public override string ToString() => $"{Kinds}: {Headline}";
+
+    /// <summary>The report for a person: "kernel problem: KINDS" and the excerpt, each line marked "  ! ".</summary>
+    public string Describe() => $"kernel problem: {Kinds}" + string.Concat(Excerpt.Select(line => "\n  ! " + line));
 }
 
 /// <summary>Finds oopses, warnings, lockups, stalls, leaks and unexpected taint in a kernel log.</summary>

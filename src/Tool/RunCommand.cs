@@ -70,11 +70,7 @@ public static class RunCommand
             return status;
         Console.WriteLine($"ksharp: the kernel reported {result.Problems.Count} problem(s): {KernelProblems.KindsOf(result.Problems)}");
         foreach (KernelProblem problem in result.Problems)
-        {
-            Console.WriteLine($"ksharp: {problem.Kinds}:");
-            foreach (string line in problem.Excerpt)
-                Console.WriteLine($"  ! {line}");
-        }
+            Console.WriteLine(problem.Describe());
         return status == 0 ? KernelProblemExitCode : status;
     }
 

@@ -82,15 +82,15 @@ public static class Guest
     /// <summary>Boots <paramref name="run"/> with <paramref name="modules"/> and checks the kernel's health.</summary>
     public static async Task<GuestResult> Run(GuestRun run, params Task<BuildOutput>[] modules)
     {
-        GuestResult result = await Boot(run.Script, run.ExtraFiles, run.ExtraKernelArguments, modules);
+        GuestResult result = await Boot(run, modules);
         GuestAssert.KernelProblems(result, run.ExpectedProblems);
         return result;
     }
 
-    private static async Task<GuestResult> Boot(string script, IEnumerable<Task<GuestFile>> extraFiles, string? kernelArguments, Task<BuildOutput>[] modules)
+    private static async Task<GuestResult> Boot(GuestRun run, Task<BuildOutput>[] modules)
     {
         var files = new List<GuestFile> { await Program("tests/Guest/kswrite.c") };
-        foreach (var file in extraFiles)
+        foreach (var file in run.ExtraFiles)
             files.Add(await file);
         foreach (var module in modules)
         {
@@ -104,8 +104,8 @@ public static class Guest
         {
             KernelImagePath = Kernel.ImagePath,
             Files = files,
-            Script = script,
-            ExtraKernelArguments = kernelArguments,
+            Script = run.Script,
+            ExtraKernelArguments = run.ExtraKernelArguments,
             Timeout = TimeSpan.FromMinutes(3),
         });
     }
