@@ -9,24 +9,30 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public sealed class ElfObject
 {
-    public sealed record Section(int Index, string Name, uint Type, ulong Flags, long Offset, long Size, uint Link, uint Info, long EntrySize);
-    public sealed record Symbol(string Name, ulong Value, ulong Size, int Binding, int Type, int SectionIndex)
+    public sealed record Section(int Index, string Name, uint Type, ulong Flags, long Offset, long Size, uint Link, uint Info, long EntrySize, long Alignment = 1);
+    public sealed record Symbol(string Name, ulong Value, ulong Size, int Binding, int Type, int SectionIndex, int Visibility = 0)
     {
         public bool IsUndefined => SectionIndex == 0 && Name.Length > 0;
         public bool IsFunction => Type == 2;
     }
-    public sealed record Relocation(Section Target, ulong Offset, uint Type, Symbol Symbol);
+    public sealed record Relocation(Section Target, ulong Offset, uint Type, Symbol Symbol, long Addend);
 
     public IReadOnlyList<Section> Sections { get; }
     public IReadOnlyList<Symbol> Symbols { get; }
     public IReadOnlyList<Relocation> Relocations { get; }
+    private readonly byte[] _data;
 
-    private ElfObject(IReadOnlyList<Section> sections, IReadOnlyList<Symbol> symbols, IReadOnlyList<Relocation> relocations)
+    private ElfObject(byte[] data, IReadOnlyList<Section> sections, IReadOnlyList<Symbol> symbols, IReadOnlyList<Relocation> relocations)
     {
+        _data = data;
         Sections = sections;
         Symbols = symbols;
         Relocations = relocations;
     }
+
+    /// <summary>The contents of a section (empty for one without file data, such as .bss).</summary>
+    public ReadOnlySpan<byte> Contents(Section section) =>
+        section.Type == 8 /* SHT_NOBITS */ ? [] : _data.AsSpan(checked((int)section.Offset), checked((int)section.Size));
 
     public static ElfObject Read(byte[] data)
     {
@@ -51,15 +57,15 @@ public sealed class ElfObject
 
         long sectionTable = (long)U64(data, 40);
         int sectionEntrySize = U16(data, 58), sectionCount = U16(data, 60), namesIndex = U16(data, 62);
-        var raw = new List<(uint Name, uint Type, ulong Flags, long Offset, long Size, uint Link, uint Info, long EntrySize)>();
+        var raw = new List<(uint Name, uint Type, ulong Flags, long Offset, long Size, uint Link, uint Info, long Alignment, long EntrySize)>();
         for (int i = 0; i < sectionCount; i++)
         {
             int at = checked((int)(sectionTable + (long)i * sectionEntrySize));
             raw.Add((U32(data, at), U32(data, at + 4), U64(data, at + 8), (long)U64(data, at + 24), (long)U64(data, at + 32),
-                U32(data, at + 40), U32(data, at + 44), (long)U64(data, at + 56)));
+                U32(data, at + 40), U32(data, at + 44), (long)U64(data, at + 48), (long)U64(data, at + 56)));
         }
         long names = raw[namesIndex].Offset;
-        var sections = raw.Select((s, i) => new Section(i, CString(data, names + s.Name), s.Type, s.Flags, s.Offset, s.Size, s.Link, s.Info, s.EntrySize)).ToList();
+        var sections = raw.Select((s, i) => new Section(i, CString(data, names + s.Name), s.Type, s.Flags, s.Offset, s.Size, s.Link, s.Info, s.EntrySize, Math.Max(1, s.Alignment))).ToList();
 
         var symbols = new List<Symbol>();
         Section? symtab = sections.FirstOrDefault(s => s.Type == 2 /* SHT_SYMTAB */);
@@ -70,7 +76,7 @@ public sealed class ElfObject
             {
                 int a = checked((int)at);
                 byte info = data[a + 4];
-                symbols.Add(new Symbol(CString(data, strings + U32(data, a)), U64(data, a + 8), U64(data, a + 16), info >> 4, info & 0xf, U16(data, a + 6)));
+                symbols.Add(new Symbol(CString(data, strings + U32(data, a)), U64(data, a + 8), U64(data, a + 16), info >> 4, info & 0xf, U16(data, a + 6), data[a + 5] & 3));
             }
         }
 
@@ -84,10 +90,10 @@ public sealed class ElfObject
             {
                 int a = checked((int)at);
                 ulong info = U64(data, a + 8);
-                relocations.Add(new Relocation(target, U64(data, a), (uint)(info & 0xffffffff), symbols[(int)(info >> 32)]));
+                relocations.Add(new Relocation(target, U64(data, a), (uint)(info & 0xffffffff), symbols[(int)(info >> 32)], (long)U64(data, a + 16)));
             }
         }
-        return new ElfObject(sections, symbols, relocations);
+        return new ElfObject(data, sections, symbols, relocations);
     }
 
     /// <summary>The function symbol whose code contains <paramref name="offset"/> in <paramref name="section"/>.</summary>
@@ -219,7 +225,7 @@ public static class ObjectChecker
     /// ILCompiler mangles names as ASSEMBLY_NAMESPACE_TYPE__METHOD; without the driver's
     /// assembly prefix and with "." for "__" they read like C#.
     /// </summary>
-    private static string Describe(string symbol, string? assemblyName)
+    public static string Describe(string symbol, string? assemblyName)
     {
         if (assemblyName is not null && symbol.StartsWith(assemblyName + "_", StringComparison.Ordinal))
             symbol = symbol[(assemblyName.Length + 1)..];

@@ -8,7 +8,9 @@ namespace KernelSharp.Tool.Build;
 public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false);
 
 /// <summary>What a build produced.</summary>
-public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps)
+/// <param name="CSharpAssemblyPath">The kernel assembly generated from the C# (the same for every kernel).</param>
+/// <param name="CSharpObjectPath">That assembly as kbuild assembled it for the target kernel.</param>
+public sealed record BuildOutput(string ModulePath, string CSharpAssemblyPath, string CSharpObjectPath, DriverModel Model, IReadOnlyList<(string Step, TimeSpan Duration)> Steps)
 {
     /// <summary>The modules this one depends on ([assembly: ModuleDependency]), built for the same kernel.</summary>
     public IReadOnlyList<BuildOutput> Dependencies { get; init; } = [];
@@ -16,11 +18,12 @@ public sealed record BuildOutput(string ModulePath, string CSharpObjectPath, Dri
 
 /// <summary>
 /// Builds a C# driver into a .ko: compile C#, generate glue, run ILCompiler, check the
-/// object, run kbuild. Each step is reported with its duration.
+/// object, rewrite its machine code into kernel assembly, run kbuild. Each step is reported
+/// with its duration.
 /// </summary>
 public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 {
-    private const int StepCount = 5;
+    private const int StepCount = 6;
     private readonly List<(string, TimeSpan)> _steps = [];
 
     public BuildOutput Build(BuildRequest request)
@@ -59,21 +62,26 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string compiledObject = Path.Combine(work, $"{module}_csharp.ilc.o");
         Step("ILCompiler", () => RunIlCompiler(assemblyPath, compiledObject));
 
-        string csharpObject = Path.Combine(work, $"{module}_csharp.o");
         var names = new GlueNames(module);
-        var shims = Step("check object", () =>
+        ElfObject compiledElf = ElfObject.Read(File.ReadAllBytes(compiledObject));
+        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol))));
+
+        string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
+        Step("machine code", () =>
         {
-            var needed = CheckObject(compiledObject, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)));
-            StripUnwindTables(compiledObject, csharpObject);
-            return needed;
+            var (text, statistics) = MachineCode.MachineCodePass.Run(compiledElf, module, assemblyName, toolchain.NoReturnShims());
+            File.WriteAllText(csharpAssembly, text);
+            report($"  {statistics}");
+            return 0;
         });
+        string csharpObject = Path.Combine(work, $"{module}_csharp.o");
 
         var dependencies = BuildDependencies(model, driver, output, request.Headers);
         string ko = Step("kbuild", () => RunKbuild(work, module, shims, request.Headers,
             dependencies.Select(d => Path.Combine(Path.GetDirectoryName(d.CSharpObjectPath)!, "Module.symvers"))));
         string final = Path.Combine(output, $"{module}.ko");
         File.Copy(ko, final, overwrite: true);
-        return new BuildOutput(final, csharpObject, model, _steps) { Dependencies = dependencies };
+        return new BuildOutput(final, csharpAssembly, csharpObject, model, _steps) { Dependencies = dependencies };
     }
 
     // The modules whose exports this one imports, built first for the same kernel, so that
@@ -134,18 +142,6 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         return 0;
     }
 
-    // Sections only a managed runtime reads: unwind data for exceptions and GC stack walks.
-    // Kernel C# has neither, and nothing in the object refers to them.
-    private static readonly string[] RuntimeOnlySections = [".eh_frame", ".rela.eh_frame", ".dotnet_eh_table", ".rela.dotnet_eh_table", ".comment"];
-
-    private static void StripUnwindTables(string input, string output)
-    {
-        var arguments = RuntimeOnlySections.SelectMany(section => new[] { "--remove-section", section }).Append(input).Append(output);
-        var outcome = ProcessRunner.Run("objcopy", arguments);
-        if (outcome.ExitCode != 0)
-            throw new BuildError("objcopy could not strip the unwind tables from the C# object (Debian: apt-get install binutils)", outcome.Output);
-    }
-
     /// <summary>The useful line of an ILCompiler crash: the innermost exception's message and the method.</summary>
     public static string IlCompilerFailure(string output)
     {
@@ -158,9 +154,8 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
     }
 
     /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>
-    private IReadOnlyList<string> CheckObject(string objectPath, KernelHeaders headers, string assemblyName, IEnumerable<string> glueDefinitions)
+    private IReadOnlyList<string> CheckObject(ElfObject elf, KernelHeaders headers, string assemblyName, IEnumerable<string> glueDefinitions)
     {
-        ElfObject elf = ElfObject.Read(File.ReadAllBytes(objectPath));
         var shimFiles = toolchain.ShimDefinitions();
         var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s).Concat(glueDefinitions), StringComparer.Ordinal);
         var problems = ObjectChecker.Check(elf, defined, new HashSet<string>(headers.Exports(), StringComparer.Ordinal), assemblyName);
@@ -181,17 +176,13 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         foreach (string shim in shims)
             File.Copy(Path.Combine(toolchain.NativeDirectory, shim), Path.Combine(work, shim), overwrite: true);
 
-        // A prebuilt object joins a module as NAME.o_shipped; modpost wants a .NAME.o.cmd
-        // beside it, and objtool must leave it alone (it is not compiled by kbuild).
+        // The C# is a kernel assembly file like any other: kbuild assembles it, objtool checks it.
         string csharp = $"{module}_csharp.o";
-        File.Copy(Path.Combine(work, csharp), Path.Combine(work, csharp + "_shipped"), overwrite: true);
-        File.WriteAllText(Path.Combine(work, $".{csharp}.cmd"), $"cmd_{csharp} := ksharp (ILCompiler)\n");
         var objects = new[] { $"{module}_glue.o", $"{module}_entry.o", csharp }.Concat(shims.Select(s => Path.ChangeExtension(s, ".o")));
         File.WriteAllText(Path.Combine(work, "Kbuild"), $"""
             # Generated by ksharp for module {module}.
             obj-m := {module}.o
             {module}-y := {string.Join(" ", objects)}
-            OBJECT_FILES_NON_STANDARD_{csharp} := y
             ccflags-y := -I$(src)
             asflags-y := -I$(src)
 
@@ -211,6 +202,16 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
                 throw new BuildError($"unresolved kernel symbol(s): {string.Join(", ", undefined)} (the target kernel {headers.Release} does not export them)", outcome.Output);
             string first = outcome.Output.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() ?? "see details";
             throw new BuildError($"kbuild failed against {headers.Directory}: {first}", outcome.Output);
+        }
+        // objtool checks every object against the kernel's rules (stack frames, returns, indirect
+        // branches, IBT landing pads) and writes the unwind data; a warning means the module is
+        // not what the kernel's own code is. kbuild only prints them.
+        var objtool = outcome.Output.Split('\n').Where(l => l.Contains("warning: objtool:", StringComparison.Ordinal))
+            .Select(l => l.Trim()).Distinct().ToList();
+        if (objtool.Count > 0)
+        {
+            File.Delete(ko);
+            throw new BuildError($"objtool reported {objtool.Count} warning(s) for module {module} against {headers.Release}; first: {objtool[0]}", string.Join('\n', objtool));
         }
         return ko;
     }

@@ -61,6 +61,13 @@ public sealed class Toolchain
         return result;
     }
 
+    /// <summary>The shim functions declared __noreturn (kernel style: "void __noreturn name(" at column 0).</summary>
+    public IReadOnlySet<string> NoReturnShims() =>
+        Directory.EnumerateFiles(NativeDirectory, "*.c").SelectMany(file => NoReturnDefinition.Matches(File.ReadAllText(file)))
+            .Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+
+    private static readonly Regex NoReturnDefinition = new(@"^\w[\w\s\*]*\b__noreturn\s+(?<name>[A-Za-z_]\w*)\s*\(", RegexOptions.Multiline);
+
     // The first name followed by "(", "=", "[" or ";" on a line that starts a global definition.
     private static readonly Regex DefinedName = new(@"(?<name>[A-Za-z_]\w*)\s*[(=\[;]");
 

@@ -29,7 +29,7 @@ public class CommandLineTests
             "--out", Guest.Output("cli-run"));
 
         Expect(outcome, 3,
-            "[1/5] compile C#", "[5/5] kbuild", "ksharp: module hello ready in",
+            "[1/6] compile C#", "[5/6] machine code", "[6/6] kbuild", "ksharp: module hello ready in",
             $"ksharp: booting vmlinuz-{Guest.Kernel.Version} ", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
             "ksharp: guest script exited with status 3");
     }

@@ -6,11 +6,12 @@ using KernelSharp.Tool.Build;
 namespace KernelSharp.Tests.Integration;
 
 /// <summary>
-/// Architecture rule 1: the object compiled from C# depends on no kernel version or
-/// configuration. Each sample is built for every supported kernel: the C# objects must be
-/// byte-identical, while what kbuild compiles (the generated glue and trampolines and the
-/// shims, the same sources for every kernel) is compiled against each kernel's headers and
-/// flags, and each .ko is linked from those objects for its own kernel.
+/// Architecture rule 1: what is compiled from C# depends on no kernel version or
+/// configuration. Each sample is built for every supported kernel: the kernel assembly the
+/// machine-code pass writes from the C# must be byte-identical, while everything kbuild
+/// compiles (that assembly, the generated glue and the shims, the same sources for every
+/// kernel) is compiled against each kernel's headers and flags, and each .ko is linked from
+/// those objects for its own kernel.
 /// </summary>
 [Trait("Category", "Integration")]
 public class KernelIndependenceTests
@@ -53,7 +54,7 @@ public class KernelIndependenceTests
         return entries[0]["vermagic=".Length..].Split(' ')[0];
     }
 
-    /// <summary>The objects kbuild compiled for the module (all but the C# object), as the generated Kbuild lists them.</summary>
+    /// <summary>The objects kbuild compiled for the module, as the generated Kbuild lists them.</summary>
     private static List<string> KbuildObjects(BuildOutput built)
     {
         string work = Path.GetDirectoryName(built.CSharpObjectPath)!;
@@ -61,7 +62,7 @@ public class KernelIndependenceTests
         Match line = Regex.Match(File.ReadAllText(Path.Combine(work, "Kbuild")), $@"^{module}-y := (?<objects>.+)$", RegexOptions.Multiline);
         Assert.True(line.Success, $"{work}/Kbuild has no {module}-y line");
         var objects = line.Groups["objects"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        Assert.True(objects.Remove(Path.GetFileName(built.CSharpObjectPath)), $"{work}/Kbuild does not link the C# object");
+        Assert.Contains(Path.GetFileName(built.CSharpObjectPath), objects);
         Assert.Contains($"{module}_glue.o", objects);
         Assert.Contains($"{module}_entry.o", objects);
         return objects;
@@ -78,7 +79,7 @@ public class KernelIndependenceTests
     [InlineData("samples/HelloParams")]
     [InlineData("samples/Skull")]
     [InlineData("samples/SkullUser")]
-    public async Task The_csharp_object_is_byte_identical_while_the_c_is_compiled_and_linked_for_each_kernel(string sample)
+    public async Task The_csharp_assembly_is_byte_identical_while_everything_is_compiled_and_linked_for_each_kernel(string sample)
     {
         var images = KernelImages.OnHost();
         BuildOutput here = await Guest.Module(sample);
@@ -92,10 +93,10 @@ public class KernelIndependenceTests
         {
             BuildOutput there = await Task.Run(() => Guest.Build(sample, other));
             string pair = $"{sample} for {Guest.Kernel.Version} and {other.Version}";
-            Assert.True(Hash(here.CSharpObjectPath) == Hash(there.CSharpObjectPath), $"{pair}: the C# objects differ");
+            Assert.True(Hash(here.CSharpAssemblyPath) == Hash(there.CSharpAssemblyPath), $"{pair}: the assembly generated from the C# differs");
 
-            // The same C and assembly sources, compiled into different code: each kernel's
-            // headers and flags (6.12 adds IBT landing pads and call padding) went into it.
+            // The same C and assembly sources (the C#'s among them), compiled into different code:
+            // each kernel's headers and flags (6.12 adds IBT landing pads and call padding) went into it.
             var objects = KbuildObjects(here);
             Assert.Equal(objects, KbuildObjects(there));
             string hereWork = Path.GetDirectoryName(here.CSharpObjectPath)!, thereWork = Path.GetDirectoryName(there.CSharpObjectPath)!;
