@@ -32,8 +32,8 @@ namespace KernelSharp
 
         public string Name { get; }
 
-        /// <summary>MODULE_LICENSE. Must be GPL-compatible: compiled C# runs inside
-        /// kernel_fpu_begin(), which the kernel exports to GPL modules only.</summary>
+        /// <summary>MODULE_LICENSE. Must be GPL-compatible: the kernel library's shims call
+        /// functions the kernel exports to GPL modules only (device classes and nodes, for one).</summary>
         public string License { get; set; } = "GPL";
 
         public string Author { get; set; }

@@ -10,7 +10,6 @@
 #include <linux/kdev_t.h>
 #include <linux/string.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 /* The region's name as a C string: the kernel copies it into its own 64-byte field. */
 static void ksharp_region_name(char *buffer, size_t size, const char *name, u32 name_length)
@@ -33,7 +32,7 @@ s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name, u32
 		return -EINVAL;
 	ksharp_region_name(text, sizeof(text), name, name_length);
 	/* Takes chrdevs_lock (a mutex) and allocates with GFP_KERNEL: sleeps. */
-	KSHARP_MAY_SLEEP(ret = alloc_chrdev_region(&first, first_minor, count, text));
+	ret = alloc_chrdev_region(&first, first_minor, count, text);
 	if (!ret)
 		*major = MAJOR(first);
 	return ret;
@@ -48,13 +47,13 @@ s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const c
 	if (major >= (1U << (32 - MINORBITS)) || first_minor > MINORMASK || count > MINORMASK + 1 - first_minor)
 		return -EINVAL;
 	ksharp_region_name(text, sizeof(text), name, name_length);
-	KSHARP_MAY_SLEEP(ret = register_chrdev_region(MKDEV(major, first_minor), count, text));
+	ret = register_chrdev_region(MKDEV(major, first_minor), count, text);
 	return ret;
 }
 
 void ksharp_unregister_chrdev_region(u32 major, u32 first_minor, u32 count)
 {
-	KSHARP_MAY_SLEEP(unregister_chrdev_region(MKDEV(major, first_minor), count));
+	unregister_chrdev_region(MKDEV(major, first_minor), count);
 }
 
 /*
@@ -67,7 +66,7 @@ struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 
 	struct cdev *cdev;
 	int ret;
 
-	KSHARP_MAY_SLEEP(cdev = cdev_alloc());
+	cdev = cdev_alloc();
 	if (!cdev) {
 		*error = -ENOMEM;
 		return NULL;
@@ -75,9 +74,9 @@ struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 
 	cdev->owner = THIS_MODULE;
 	cdev->ops = fops;
 	/* Once added, the device is live: opens can arrive before this returns. */
-	KSHARP_MAY_SLEEP(ret = cdev_add(cdev, MKDEV(major, minor), count));
+	ret = cdev_add(cdev, MKDEV(major, minor), count);
 	if (ret) {
-		KSHARP_MAY_SLEEP(kobject_put(&cdev->kobj));
+		kobject_put(&cdev->kobj);
 		*error = ret;
 		return NULL;
 	}
@@ -87,5 +86,5 @@ struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 
 void ksharp_cdev_del(struct cdev *cdev)
 {
 	ksharp_untrack(cdev);
-	KSHARP_MAY_SLEEP(cdev_del(cdev));
+	cdev_del(cdev);
 }

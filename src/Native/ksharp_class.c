@@ -10,7 +10,6 @@
 #include <linux/err.h>
 #include <linux/version.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 struct ksharp_class {
 	struct class *class;
@@ -23,16 +22,16 @@ struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 
 	struct ksharp_class *owner;
 	struct class *class;
 
-	KSHARP_MAY_SLEEP(owner = kzalloc(struct_size(owner, name, name_length + 1), GFP_KERNEL));
+	owner = kzalloc(struct_size(owner, name, name_length + 1), GFP_KERNEL);
 	if (!owner) {
 		*error = -ENOMEM;
 		return NULL;
 	}
 	memcpy(owner->name, name, name_length);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	KSHARP_MAY_SLEEP(class = class_create(owner->name));
+	class = class_create(owner->name);
 #else
-	KSHARP_MAY_SLEEP(class = class_create(THIS_MODULE, owner->name));
+	class = class_create(THIS_MODULE, owner->name);
 #endif
 	if (IS_ERR(class)) {
 		kfree(owner);
@@ -45,7 +44,7 @@ struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 
 
 void ksharp_class_destroy(struct ksharp_class *owner)
 {
-	KSHARP_MAY_SLEEP(class_destroy(owner->class));
+	class_destroy(owner->class);
 	ksharp_untrack(owner);
 	kfree(owner);
 }
@@ -57,8 +56,8 @@ struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 m
 	struct device *device;
 
 	/* The name is formatted into the kobject's own allocation: no copy to keep. */
-	KSHARP_MAY_SLEEP(device = device_create(owner->class, NULL, MKDEV(major, minor), NULL,
-						"%.*s", (int)name_length, name));
+	device = device_create(owner->class, NULL, MKDEV(major, minor), NULL,
+						"%.*s", (int)name_length, name);
 	if (IS_ERR(device)) {
 		*error = PTR_ERR(device);
 		return NULL;
@@ -70,5 +69,5 @@ struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 m
 void ksharp_device_destroy(struct device *device)
 {
 	ksharp_untrack(device);
-	KSHARP_MAY_SLEEP(device_unregister(device));
+	device_unregister(device);
 }

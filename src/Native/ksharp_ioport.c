@@ -4,7 +4,6 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 /* Returns the reserved resource or NULL when any port in the range is taken. */
 struct resource *ksharp_request_region(u64 start, u64 count, const char *name)
@@ -12,14 +11,14 @@ struct resource *ksharp_request_region(u64 start, u64 count, const char *name)
 	struct resource *region;
 
 	/* Allocates with GFP_KERNEL: may sleep. */
-	KSHARP_MAY_SLEEP(region = request_region(start, count, name));
+	region = request_region(start, count, name);
 	return ksharp_track(region);
 }
 
 void ksharp_release_region(struct resource *region, u64 start, u64 count)
 {
 	ksharp_untrack(region);
-	KSHARP_MAY_SLEEP(release_region(start, count));
+	release_region(start, count);
 }
 
 /* The same for physical memory (/proc/iomem). */
@@ -27,14 +26,14 @@ struct resource *ksharp_request_mem_region(u64 start, u64 count, const char *nam
 {
 	struct resource *region;
 
-	KSHARP_MAY_SLEEP(region = request_mem_region(start, count, name));
+	region = request_mem_region(start, count, name);
 	return ksharp_track(region);
 }
 
 void ksharp_release_mem_region(struct resource *region, u64 start, u64 count)
 {
 	ksharp_untrack(region);
-	KSHARP_MAY_SLEEP(release_mem_region(start, count));
+	release_mem_region(start, count);
 }
 
 /*
@@ -55,14 +54,14 @@ void __iomem *ksharp_ioremap(u64 start, u64 size)
 	void __iomem *mapping;
 
 	/* Allocates page tables and vmalloc space: may sleep. */
-	KSHARP_MAY_SLEEP(mapping = ioremap(start, size));
+	mapping = ioremap(start, size);
 	return ksharp_track((void __force *)mapping);
 }
 
 void ksharp_iounmap(void __iomem *mapping)
 {
 	ksharp_untrack((void __force *)mapping);
-	KSHARP_MAY_SLEEP(iounmap(mapping));
+	iounmap(mapping);
 }
 
 u32 ksharp_readb(const void __iomem *address) { return readb(address); }

@@ -4,7 +4,6 @@
  * here, against the target kernel's headers. */
 #include <linux/slab.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 enum ksharp_gfp { KSHARP_GFP_KERNEL = 0, KSHARP_GFP_ATOMIC = 1, KSHARP_GFP_NOWAIT = 2 };
 
@@ -18,8 +17,8 @@ void *ksharp_kmalloc(size_t size, u32 flags)
 		return NULL;
 	switch (flags) {
 	case KSHARP_GFP_KERNEL:
-		/* May sleep to reclaim memory: outside the FPU section. */
-		KSHARP_MAY_SLEEP(memory = kzalloc(size, GFP_KERNEL | __GFP_NOWARN));
+		/* May sleep to reclaim memory. */
+		memory = kzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 		return ksharp_track(memory);
 	case KSHARP_GFP_ATOMIC:
 		return ksharp_track(kzalloc(size, GFP_ATOMIC | __GFP_NOWARN));

@@ -7,7 +7,6 @@
 #include <linux/string.h>
 #include <linux/fs.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 struct ksharp_misc {
 	struct miscdevice misc;
@@ -21,7 +20,7 @@ struct miscdevice *ksharp_misc_register(const char *name, u32 name_length,
 	struct ksharp_misc *device;
 	int ret;
 
-	KSHARP_MAY_SLEEP(device = kzalloc(struct_size(device, name, name_length + 1), GFP_KERNEL));
+	device = kzalloc(struct_size(device, name, name_length + 1), GFP_KERNEL);
 	if (!device) {
 		*error = -ENOMEM;
 		return NULL;
@@ -33,7 +32,7 @@ struct miscdevice *ksharp_misc_register(const char *name, u32 name_length,
 	device->misc.mode = mode;
 
 	/* Takes misc_mtx and creates the device node: sleeps. */
-	KSHARP_MAY_SLEEP(ret = misc_register(&device->misc));
+	ret = misc_register(&device->misc);
 	if (ret) {
 		kfree(device);
 		*error = ret;
@@ -47,7 +46,7 @@ void ksharp_misc_deregister(struct miscdevice *misc)
 	struct ksharp_misc *device = container_of(misc, struct ksharp_misc, misc);
 
 	ksharp_untrack(misc);
-	KSHARP_MAY_SLEEP(misc_deregister(misc));
+	misc_deregister(misc);
 	kfree(device);
 }
 

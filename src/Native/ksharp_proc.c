@@ -7,7 +7,6 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include "ksharp.h"
-#include "ksharp_fpu.h"
 
 /* proc_create_single: /proc/NAME shows what show() prints. NULL on failure. */
 struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_length, u16 mode,
@@ -20,7 +19,7 @@ struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_leng
 		return NULL;
 	memcpy(text, name, name_length);
 	text[name_length] = '\0';
-	KSHARP_MAY_SLEEP(entry = proc_create_single(text, mode, NULL, show));
+	entry = proc_create_single(text, mode, NULL, show);
 	return ksharp_track(entry);
 }
 
@@ -28,7 +27,7 @@ struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_leng
 void ksharp_proc_remove(struct proc_dir_entry *entry)
 {
 	ksharp_untrack(entry);
-	KSHARP_MAY_SLEEP(proc_remove(entry));
+	proc_remove(entry);
 }
 
 /* Appends to the seq_file buffer; on overflow seq_file retries show() with a larger one. */

@@ -13,8 +13,6 @@
 #include <linux/kdebug.h>
 #include <linux/notifier.h>
 #include <asm/traps.h>
-#include <asm/fpu/api.h>
-#include <asm/cpufeature.h>
 #include "ksharp.h"
 
 /* Read by the stack-protector prologue/epilogue of compiled C#; randomized at init. */
@@ -24,6 +22,10 @@ int RhpTrapThreads;
 
 atomic_long_t ksharp_live_allocations = ATOMIC_LONG_INIT(0);
 
+/*
+ * The machine-code pass removes the calls to these (src/Tool/MachineCode/RuntimeCallRemover.cs);
+ * the definitions stay so that the object checker and a look at the ILCompiler output agree.
+ */
 void RhpReversePInvoke(void *frame) { }
 void RhpReversePInvokeReturn(void *frame) { }
 void RhpPInvoke(void *frame) { }
@@ -33,8 +35,6 @@ void RhpGcPoll(void) { }
 void __noreturn ksharp_panic(const char *message, size_t length)
 {
 	pr_emerg("%s: C# failure: %.*s\n", THIS_MODULE->name, (int)length, message);
-	/* C# never resumes: close its FPU section so this CPU can use the FPU again. */
-	kernel_fpu_end();
 	BUG();
 }
 
@@ -72,15 +72,6 @@ static struct notifier_block ksharp_die_notifier = {
 /* Called by the generated module_init before C# init, and by module_exit after C# exit. */
 int ksharp_runtime_init(void)
 {
-	/*
-	 * Compiled C# has no ENDBR landing pads, and RyuJIT emits indirect calls and jump
-	 * tables, so with indirect branch tracking on the first one would be a fatal #CP.
-	 */
-	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
-		pr_err("%s: KernelSharp modules cannot run with indirect branch tracking on (boot with ibt=off)\n",
-		       THIS_MODULE->name);
-		return -EOPNOTSUPP;
-	}
 	/* No C# frame is live here (load-time parameter setters have returned), so the
 	 * cookie can change without tripping a check. */
 	get_random_bytes(&__security_cookie, sizeof(__security_cookie));

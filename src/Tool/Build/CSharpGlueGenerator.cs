@@ -4,7 +4,7 @@ namespace KernelSharp.Tool.Build;
 
 /// <summary>
 /// Generates the C# side of a driver's entry points: one [UnmanagedCallersOnly] method per
-/// C trampoline, each a one-line call into KernelSharp.Glue or a parameter field.
+/// C# entry the C glue calls, each a one-line call into KernelSharp.Glue or a parameter field.
 /// </summary>
 public static class CSharpGlueGenerator
 {

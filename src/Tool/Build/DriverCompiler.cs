@@ -138,7 +138,7 @@ public static class ModelReader
             throw new BuildError($"{Where(module)}: module name \"{name}\" must be 1 to 55 of a-z, 0-9 and _, starting with a letter (it names the .ko and its symbols)");
         string license = Named(attribute, "License") ?? "GPL";
         if (!GplCompatible.Contains(license))
-            throw new BuildError($"{Where(module)}: license \"{license}\" is not GPL-compatible. Compiled C# runs inside kernel_fpu_begin(), which the kernel exports to GPL modules only; use one of: {string.Join(", ", GplCompatible)}");
+            throw new BuildError($"{Where(module)}: license \"{license}\" is not GPL-compatible. The kernel library's shims call functions the kernel exports to GPL modules only (class_create, device_create); use one of: {string.Join(", ", GplCompatible)}");
         var info = new ModuleInfo(name, Display(module), license, Named(attribute, "Author"), Named(attribute, "Description"));
 
         var parameters = new List<ModuleParameter>();

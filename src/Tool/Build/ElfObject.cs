@@ -157,9 +157,9 @@ public static class ObjectChecker
     };
 
     /// <summary>
-    /// Kernel functions compiled C# may call without a shim: they never sleep and have a
-    /// stable signature. Everything else goes through src/Native, where a shim leaves the
-    /// FPU section before anything that may sleep (architecture rule 2).
+    /// Kernel functions compiled C# may call without a shim: their signature is the C
+    /// standard's, the same on every kernel. Everything else goes through src/Native, where a
+    /// shim is compiled against the target kernel's headers (architecture rule 1).
     /// </summary>
     public static readonly IReadOnlySet<string> DirectKernelCalls = new HashSet<string>(StringComparer.Ordinal) { "memmove", "memset" };
 
@@ -187,7 +187,7 @@ public static class ObjectChecker
             if (UnsupportedHelpers.TryGetValue(symbol.Name, out string? why))
                 problems.Add($"C# code that {why}{where}");
             else if (kernelExports.Contains(symbol.Name))
-                problems.Add($"C# calls the kernel function {symbol.Name} directly{where}: kernel functions are reached through the shims in src/Native, which leave the FPU section before anything that may sleep");
+                problems.Add($"C# calls the kernel function {symbol.Name} directly{where}: kernel functions are reached through the shims in src/Native, compiled against each kernel's headers (architecture rule 1)");
             else
                 problems.Add($"unresolved symbol {symbol.Name}{where}: no shim in src/Native defines it and the kernel does not export it");
         }

@@ -2,7 +2,7 @@ namespace KernelSharp.Tool.Build;
 
 /// <summary>
 /// How each IFileOperations member crosses from the kernel's file_operations slot to C#:
-/// the C wrapper's signature, what it passes to the trampoline, and the generated C#
+/// the C wrapper's signature, what it passes to the C# entry point, and the generated C#
 /// entry point. One row per operation, so the C and C# generators cannot disagree.
 /// </summary>
 public sealed record FileOperationSlot(
@@ -10,8 +10,8 @@ public sealed record FileOperationSlot(
     string Slot,
     string CReturn,
     string KernelParameters,
-    string TrampolineParameters,
-    string TrampolineArguments,
+    string EntryParameters,
+    string EntryArguments,
     string CSharpReturn,
     string CSharpParameters,
     Func<string, string> CSharpBody,

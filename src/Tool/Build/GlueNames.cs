@@ -1,15 +1,14 @@
 namespace KernelSharp.Tool.Build;
 
 /// <summary>
-/// Symbol names shared by the generated C, the trampolines and the generated C# entry points.
-/// C# entries are "MODULE__cs_WHAT"; the trampolines that reach them are "MODULE__enter_WHAT".
+/// Symbol names shared by the generated C and the generated C# entry points.
+/// C# entries are "MODULE__cs_WHAT".
 /// </summary>
 public sealed class GlueNames(string module)
 {
     public string Module { get; } = module;
 
     public string CSharpEntry(string what) => $"{Module}__cs_{what}";
-    public string Trampoline(string what) => $"{Module}__enter_{what}";
 
     public const string Init = "init";
     public const string Exit = "exit";
@@ -53,7 +52,7 @@ public sealed class GlueNames(string module)
         for (int i = 0; i < model.FileOperations.Count; i++)
             foreach (FileOperationSlot slot in FileOperationSlot.All)
                 if (model.FileOperations[i].Implemented.HasFlag(slot.Operation))
-                    yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.TrampolineParameters);
+                    yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.EntryParameters);
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             yield return (SeqShowEntry(i), "int", "struct seq_file *seq");
         foreach (ExportedFunction export in model.Exports)

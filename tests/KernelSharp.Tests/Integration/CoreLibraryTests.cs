@@ -51,8 +51,8 @@ public class CoreLibraryTests
     }
 }
 
-// One boot each: after a BUG the kernel keeps running, but the task died inside the FPU
-// section, so nothing else should share that guest.
+// One boot each: after a BUG the kernel keeps running, but the task died holding whatever
+// it held, so nothing else should share that guest.
 [Trait("Category", "Integration")]
 public class CoreLibraryFailureTests
 {

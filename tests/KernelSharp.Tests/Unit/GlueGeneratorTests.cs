@@ -22,20 +22,16 @@ public class GlueGeneratorTests
     }
 
     [Fact]
-    public void C_glue_enters_csharp_only_inside_an_fpu_section_through_trampolines()
+    public void C_glue_calls_each_csharp_entry_point_directly_and_declares_it()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "poweroff__enter_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage)", "poweroff__enter_exit()", "poweroff__enter_fops0_write(file, buffer, length, position)", "poweroff__enter_param_set_port((s64)value)" })
-        {
-            int at = c.IndexOf(call, StringComparison.Ordinal);
-            Assert.True(at > 0, call);
-            int begin = c.LastIndexOf("kernel_fpu_begin();", at, StringComparison.Ordinal);
-            int previousEnd = c.LastIndexOf("kernel_fpu_end();", at, StringComparison.Ordinal);
-            Assert.True(begin > previousEnd, $"{call} is not inside kernel_fpu_begin/end");
-            Assert.True(c.IndexOf("kernel_fpu_end();", at, StringComparison.Ordinal) > at);
-        }
-        // The C# entry points are reached through trampolines only.
-        Assert.DoesNotContain("__cs_", c);
+        foreach (string call in new[] { "ret = poweroff__cs_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage);", "\tpoweroff__cs_exit();", "return poweroff__cs_fops0_write(file, buffer, length, position);", "\tpoweroff__cs_param_set_port((s64)value);" })
+            Assert.Contains(call, c);
+        foreach (var (what, ret, parameters) in GlueNames.Entries(PowerOff))
+            Assert.Contains($"{ret} poweroff__cs_{what}({parameters});\n", c);
+        // Compiled C# is preemptible kernel code: no FPU section, no trampoline.
+        Assert.DoesNotContain("kernel_fpu", c);
+        Assert.DoesNotContain("__enter_", c);
     }
 
     [Fact]
@@ -53,24 +49,7 @@ public class GlueGeneratorTests
     }
 
     [Fact]
-    public void Trampolines_cover_every_entry_point()
-    {
-        string s = CGlueGenerator.GenerateTrampolines(PowerOff);
-        string[] expected =
-        [
-            "KSHARP_TRAMPOLINE poweroff__enter_init, poweroff__cs_init",
-            "KSHARP_TRAMPOLINE poweroff__enter_exit, poweroff__cs_exit",
-            "KSHARP_TRAMPOLINE poweroff__enter_fops0_write, poweroff__cs_fops0_write",
-            "KSHARP_TRAMPOLINE poweroff__enter_param_set_port, poweroff__cs_param_set_port",
-            "KSHARP_TRAMPOLINE poweroff__enter_param_get_verbose, poweroff__cs_param_get_verbose",
-        ];
-        foreach (string line in expected)
-            Assert.Contains(line, s);
-        Assert.Equal(GlueNames.Entries(PowerOff).Count(), s.Split('\n').Count(l => l.StartsWith("KSHARP_TRAMPOLINE", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public void CSharp_glue_exports_the_names_the_trampolines_call()
+    public void CSharp_glue_exports_the_names_the_c_glue_calls()
     {
         string cs = CSharpGlueGenerator.Generate(PowerOff);
         foreach (var (what, _, _) in GlueNames.Entries(PowerOff))
@@ -99,7 +78,7 @@ public class GlueGeneratorTests
     {
         string c = CGlueGenerator.GenerateC(Scull);
         Assert.Contains("static loff_t scull_fops0_seek(struct file *file, loff_t offset, int whence)", c);
-        Assert.Contains("ret = scull__enter_fops0_seek(file, offset, whence);\n\tkernel_fpu_end();\n\tif (ret >= 0)\n\t\tfile->f_pos = ret;\n\treturn ret;", c);
+        Assert.Contains("loff_t ret = scull__cs_fops0_seek(file, offset, whence);\n\n\tif (ret >= 0)\n\t\tfile->f_pos = ret;\n\treturn ret;", c);
         Assert.Contains("\t.llseek = scull_fops0_seek,\n", c);
     }
 
@@ -114,15 +93,14 @@ public class GlueGeneratorTests
     }
 
     [Fact]
-    public void Show_functions_are_wrapped_in_an_fpu_section_and_handed_to_init()
+    public void Show_functions_call_csharp_and_are_handed_to_init()
     {
         string c = CGlueGenerator.GenerateC(Scull);
-        Assert.Contains("static int scull_show0(struct seq_file *seq, void *unused)\n{\n\tint ret;\n\n\tkernel_fpu_begin();\n\tret = scull__enter_show0(seq);\n\tkernel_fpu_end();", c);
+        Assert.Contains("static int scull_show0(struct seq_file *seq, void *unused)\n{\n\treturn scull__cs_show0(seq);\n}", c);
         Assert.Contains("static const void *const scull_show_functions[] = {\n\tscull_show0,\n\tNULL\n};", c);
         string cs = CSharpGlueGenerator.Generate(Scull);
         Assert.Contains("global::KernelSharp.Glue.SeqShowFunction<global::Scull.ScullMemory>.Set(showFunctions[0]);", cs);
         Assert.Contains("EntryPoint = \"scull__cs_show0\"", cs);
-        Assert.Contains("KSHARP_TRAMPOLINE scull__enter_show0, scull__cs_show0", CGlueGenerator.GenerateTrampolines(Scull));
     }
 
     [Fact]
@@ -153,7 +131,7 @@ public class GlueGeneratorTests
         Assert.Contains("\tif (0 || (unsigned long long)value > 255ULL) {", c);
         int check = c.IndexOf("is outside 1..100", StringComparison.Ordinal);
         Assert.True(check > c.IndexOf("err = param_set_int(text, &typed);", StringComparison.Ordinal));
-        Assert.True(check < c.IndexOf("hellop__enter_param_set_howmany((s64)value)", StringComparison.Ordinal));
+        Assert.True(check < c.IndexOf("hellop__cs_param_set_howmany((s64)value)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -188,19 +166,18 @@ public class GlueGeneratorTests
     };
 
     [Fact]
-    public void Exported_functions_enter_csharp_in_an_fpu_section_and_are_exported_gpl()
+    public void Exported_functions_call_csharp_and_are_exported_gpl()
     {
         string c = CGlueGenerator.GenerateC(Symbols);
-        Assert.Contains("s64 user_twice(s64 value);\ns64 user_twice(s64 value)\n{\n\ts64 ret;\n\n\tkernel_fpu_begin();\n\tret = user__enter_export_user_twice(value);\n\tkernel_fpu_end();\n\treturn ret;\n}\nEXPORT_SYMBOL_GPL(user_twice);", c);
-        Assert.Contains("KSHARP_TRAMPOLINE user__enter_export_user_twice, user__cs_export_user_twice", CGlueGenerator.GenerateTrampolines(Symbols));
+        Assert.Contains("s64 user_twice(s64 value);\ns64 user_twice(s64 value)\n{\n\treturn user__cs_export_user_twice(value);\n}\nEXPORT_SYMBOL_GPL(user_twice);", c);
         Assert.Contains("private static long ExportUserTwice(long value) => global::User.UserModule.Twice(value);", CSharpGlueGenerator.Generate(Symbols));
     }
 
     [Fact]
-    public void Imported_functions_are_called_outside_this_modules_fpu_section()
+    public void Imported_functions_are_called_through_a_c_stub()
     {
         string c = CGlueGenerator.GenerateC(Symbols);
-        Assert.Contains("extern s32 skull_fn1(void);\ns32 user__import_skull_fn1(void);\ns32 user__import_skull_fn1(void)\n{\n\ts32 ret;\n\n\tkernel_fpu_end();\n\tret = skull_fn1();\n\tkernel_fpu_begin();\n\treturn ret;\n}", c);
+        Assert.Contains("extern s32 skull_fn1(void);\ns32 user__import_skull_fn1(void);\ns32 user__import_skull_fn1(void)\n{\n\treturn skull_fn1();\n}", c);
         string cs = CSharpGlueGenerator.Generate(Symbols);
         Assert.Contains("[global::System.Runtime.RuntimeImport(\"*\", \"user__import_skull_fn1\")", cs);
         Assert.Contains("public static partial int FirstPort() => global::KernelSharp.Generated.ModuleEntryPoints.Import_skull_fn1();", cs);
