@@ -9,6 +9,9 @@ namespace KernelSharp.Harness;
 /// <param name="HeadersPath">The headers directory, for example <c>/usr/src/linux-headers-6.1.0-56-amd64</c>.</param>
 public sealed record KernelImage(string Version, string ImagePath, string HeadersPath)
 {
+    /// <summary>A PREEMPT_RT kernel (Debian's -rt- flavour, for example <c>6.1.0-57-rt-amd64</c>).</summary>
+    public bool IsRealtime => Version.Contains("-rt-", StringComparison.Ordinal);
+
     /// <summary>Whether this kernel belongs to the <paramref name="major"/>.<paramref name="minor"/> series
     /// (<c>IsSeries(6, 1)</c> is true for 6.1.0-56-amd64 and false for 6.12.107+deb12-amd64).</summary>
     public bool IsSeries(int major, int minor)
@@ -129,7 +132,7 @@ public sealed class KernelImages
         }
         found.Sort((x, y) => KernelImage.CompareVersions(y.Version, x.Version));
         All = found;
-        Default = found.FirstOrDefault(k => k.IsSeries(6, 1)) ?? found.FirstOrDefault();
+        Default = found.FirstOrDefault(k => k.IsSeries(6, 1) && !k.IsRealtime) ?? found.FirstOrDefault(k => !k.IsRealtime) ?? found.FirstOrDefault();
     }
 
     /// <summary>Scans the host's <c>/boot</c> and <c>/usr/src</c>.</summary>
@@ -146,7 +149,8 @@ public sealed class KernelImages
 
     /// <summary>
     /// The kernel to use when none is asked for: the newest 6.1 kernel (Debian 12's own, so results match what most
-    /// users run), otherwise the newest kernel; <see langword="null"/> when there is none.
+    /// users run), otherwise the newest kernel; a realtime kernel only when there is no other;
+    /// <see langword="null"/> when there is none.
     /// </summary>
     public KernelImage? Default { get; }
 
@@ -156,7 +160,8 @@ public sealed class KernelImages
 
     /// <summary>
     /// Finds a kernel by release. An exact match wins; otherwise <paramref name="version"/> is taken as a prefix
-    /// ending at a field boundary, so <c>6.12</c> finds the newest <c>6.12.*</c> but not <c>6.120</c>.
+    /// ending at a field boundary, so <c>6.12</c> finds the newest <c>6.12.*</c> but not <c>6.120</c>. A prefix
+    /// finds a realtime (PREEMPT_RT) kernel only when it ends in <c>-rt</c> (<c>6.1-rt</c>), or when no other matches.
     /// </summary>
     /// <returns>The kernel, or <see langword="null"/> when none matches.</returns>
     public KernelImage? FindByVersion(string version)
@@ -165,7 +170,11 @@ public sealed class KernelImages
         version = version.Trim();
         if (version.Length == 0)
             return null;
-        return All.FirstOrDefault(k => k.Version == version)
+        if (All.FirstOrDefault(k => k.Version == version) is { } exact)
+            return exact;
+        if (version.EndsWith("-rt", StringComparison.Ordinal))
+            return All.FirstOrDefault(k => k.IsRealtime && IsFieldPrefix(version[..^3], k.Version));
+        return All.FirstOrDefault(k => !k.IsRealtime && IsFieldPrefix(version, k.Version))
             ?? All.FirstOrDefault(k => IsFieldPrefix(version, k.Version));
     }
 

@@ -95,6 +95,24 @@ public sealed class HarnessKernelImagesTests : IDisposable
     }
 
     [Fact]
+    public void A_realtime_kernel_is_found_only_when_asked_for_or_alone()
+    {
+        Install("6.1.0-57-amd64");
+        Install("6.1.0-57-rt-amd64");
+        var kernels = new KernelImages(Boot, Source);
+
+        Assert.Equal("6.1.0-57-amd64", kernels.Default?.Version);
+        Assert.Equal("6.1.0-57-amd64", kernels.FindByVersion("6.1")?.Version);
+        Assert.Equal("6.1.0-57-rt-amd64", kernels.FindByVersion("6.1-rt")?.Version);
+        Assert.Equal("6.1.0-57-rt-amd64", kernels.FindByVersion("6.1.0-57-rt-amd64")?.Version);
+        Assert.True(kernels.FindByVersion("6.1-rt")!.IsRealtime);
+        Assert.Null(kernels.FindByVersion("6.12-rt"));
+
+        Directory.Delete(Path.Combine(Source, "linux-headers-6.1.0-57-amd64"));
+        Assert.Equal("6.1.0-57-rt-amd64", new KernelImages(Boot, Source).FindByVersion("6.1")?.Version);
+    }
+
+    [Fact]
     public void Lookup_by_image_path_follows_symlinks()
     {
         Install("6.1.0-56-amd64");
