@@ -15,6 +15,16 @@ public sealed record KernelHeaders(string Directory)
         return new KernelHeaders(full);
     }
 
+    /// <summary>Whether the kernel was configured with any of <paramref name="options"/> (=y, from include/config/auto.conf).</summary>
+    public bool Configured(params string[] options)
+    {
+        string path = Path.Combine(Directory, "include", "config", "auto.conf");
+        if (!File.Exists(path))
+            throw new BuildError($"{path} is missing: {Directory} is not a configured kernel build tree");
+        var wanted = options.Select(o => o + "=y").ToHashSet(StringComparer.Ordinal);
+        return File.ReadLines(path).Any(wanted.Contains);
+    }
+
     /// <summary>The symbols the kernel exports to modules, from Module.symvers.</summary>
     public IReadOnlySet<string> Exports()
     {

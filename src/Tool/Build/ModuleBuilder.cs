@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using KernelSharp.Tool.MachineCode;
 
 namespace KernelSharp.Tool.Build;
 
@@ -68,7 +69,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
         Step("machine code", () =>
         {
-            var (text, statistics) = MachineCode.MachineCodePass.Run(compiledElf, module, assemblyName, toolchain.NoReturnShims());
+            var (text, statistics) = MachineCodePass.Run(compiledElf, module, assemblyName, toolchain.NoReturnShims());
             File.WriteAllText(csharpAssembly, text);
             report($"  {statistics}");
             return 0;
@@ -187,14 +188,43 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 
             """);
 
+        // First the C# alone: assembled (and on 6.1 checked by objtool) for this kernel, then
+        // verified from its bytes before anything is linked (architecture rule 2).
+        string csharpOutput = Make(work, headers, extraSymbols, csharp);
+        string csharpPath = Path.Combine(work, csharp);
+        KernelCodeReport verified = KernelCodeVerifier.Check(ElfObject.Read(File.ReadAllBytes(csharpPath)), headers);
+        if (verified.Problems.Count > 0)
+            throw new BuildError($"the machine code assembled from the C# breaks {verified.Problems.Count} kernel rule(s) on {headers.Release}; first: {verified.Problems[0]}",
+                string.Join('\n', verified.Problems));
+        report($"  verified {csharp}: {verified}");
+
+        string output = csharpOutput + Make(work, headers, extraSymbols, "modules");
+        string ko = Path.Combine(work, $"{module}.ko");
+        // objtool checks every object against the kernel's rules (stack frames, returns, indirect
+        // branches, IBT landing pads) and writes the unwind data; a warning means the module is
+        // not what the kernel's own code is. kbuild only prints them.
+        var objtool = output.Split('\n').Where(l => l.Contains("warning: objtool:", StringComparison.Ordinal))
+            .Select(l => l.Trim()).Distinct().ToList();
+        if (objtool.Count > 0)
+        {
+            File.Delete(ko);
+            throw new BuildError($"objtool reported {objtool.Count} warning(s) for module {module} against {headers.Release}; first: {objtool[0]}", string.Join('\n', objtool));
+        }
+        if (!File.Exists(ko))
+            throw new BuildError($"kbuild against {headers.Directory} wrote no {module}.ko", output);
+        return ko;
+    }
+
+    // One kbuild run for TARGET (an object of the module, or "modules"); returns its output.
+    private static string Make(string work, KernelHeaders headers, IEnumerable<string> extraSymbols, string target)
+    {
         var arguments = new List<string> { "-C", headers.Directory, $"M={work}", $"-j{Environment.ProcessorCount}" };
         string symbols = string.Join(" ", extraSymbols);
         if (symbols.Length > 0)
             arguments.Add($"KBUILD_EXTRA_SYMBOLS={symbols}");
-        arguments.Add("modules");
+        arguments.Add(target);
         var outcome = ProcessRunner.Run("make", arguments);
-        string ko = Path.Combine(work, $"{module}.ko");
-        if (outcome.ExitCode != 0 || !File.Exists(ko))
+        if (outcome.ExitCode != 0)
         {
             var undefined = Regex.Matches(outcome.Output, "ERROR: modpost: \"(?<symbol>[^\"]+)\" \\[.*\\] undefined!").Select(m => m.Groups["symbol"].Value).ToList();
             if (undefined.Count > 0)
@@ -202,16 +232,6 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
             string first = outcome.Output.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() ?? "see details";
             throw new BuildError($"kbuild failed against {headers.Directory}: {first}", outcome.Output);
         }
-        // objtool checks every object against the kernel's rules (stack frames, returns, indirect
-        // branches, IBT landing pads) and writes the unwind data; a warning means the module is
-        // not what the kernel's own code is. kbuild only prints them.
-        var objtool = outcome.Output.Split('\n').Where(l => l.Contains("warning: objtool:", StringComparison.Ordinal))
-            .Select(l => l.Trim()).Distinct().ToList();
-        if (objtool.Count > 0)
-        {
-            File.Delete(ko);
-            throw new BuildError($"objtool reported {objtool.Count} warning(s) for module {module} against {headers.Release}; first: {objtool[0]}", string.Join('\n', objtool));
-        }
-        return ko;
+        return outcome.Output;
     }
 }
