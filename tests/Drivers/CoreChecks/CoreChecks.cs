@@ -14,7 +14,7 @@ namespace CoreChecks;
 [KernelModule("corechecks", Description = "KernelSharp core library checks")]
 public sealed class CoreChecksModule : IKernelModule
 {
-    [ModuleParameter("Failure to provoke after the checks: 0 none, 1 index, 2 overflow, 3 divide, 4 cast, 5 null pointer")]
+    [ModuleParameter("Failure to provoke after the checks: 0 none, 1 index, 2 overflow, 3 divide, 4 cast, 5 null pointer, 6 null pointer three calls deep")]
     public static int fail;
 
     // Runtime values the compiler cannot fold away.
@@ -82,6 +82,9 @@ public sealed class CoreChecksModule : IKernelModule
             case 5:
                 Log.Info($"corechecks: {ReadThrough(SomeAddress())}");
                 break;
+            case 6:
+                Log.Info($"corechecks: {OuterFrame(SomeAddress())}");
+                break;
         }
         return Result.Ok;
     }
@@ -142,6 +145,16 @@ public sealed class CoreChecksModule : IKernelModule
     private static nint SomeAddress() => divisor;
 
     private static unsafe int ReadThrough(nint address) => *(int*)address;
+
+    // Three C# frames under Init, for the kernel's unwinder to name in the oops.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int OuterFrame(nint address) => MiddleFrame(address + 0) + 1;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int MiddleFrame(nint address) => InnerFrame(address) + 2;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe int InnerFrame(nint address) => *(int*)address + 3;
 
     // The only objects kernel C# has are frozen literals; the compiler cannot see which one comes back.
     [MethodImpl(MethodImplOptions.NoInlining)]

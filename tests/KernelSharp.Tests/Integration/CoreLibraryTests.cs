@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using KernelSharp.Harness;
 
 namespace KernelSharp.Tests.Integration;
@@ -79,5 +80,30 @@ public class CoreLibraryFailureTests
         GuestAssert.InOrder(result, "corechecks: 10 passed, 0 failed", $"corechecks: C# failure: {exception}", $"insmod status {insmodStatus}");
         GuestAssert.Contains(result, report);
         GuestAssert.DoesNotContain(result, "corechecks: cast gave"); // nothing ran past the failure
+    }
+
+    // objtool writes unwind data (ORC) for the compiled C# like for any kernel function, so
+    // the kernel names every C# frame of an oops reliably: without "?", which marks a guess.
+    [Fact]
+    public async Task An_oops_three_csharp_frames_deep_names_each_frame_reliably()
+    {
+        var result = await Guest.RunExpecting(KernelProblemKind.CSharpFailure | KernelProblemKind.Oops, """
+            insmod /corechecks.ko fail=6
+            echo "insmod status $?"
+            exit 0
+            """, [], Guest.CoreChecks);
+
+        GuestAssert.ScriptExited(result, 0);
+        string console = result.Console.Replace("\r", "");
+        Assert.Matches(new Regex(@"RIP: 0010:CoreChecks_CoreChecks_CoreChecksModule__InnerFrame\+0x"), console);
+        var frames = Regex.Matches(console, @"^\[[ .0-9]+\]  (?<guess>\? )?(?<name>[A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+ \[corechecks\]$", RegexOptions.Multiline)
+            .Select(m => (Name: m.Groups["name"].Value, Guessed: m.Groups["guess"].Success)).ToList();
+        string[] expected = ["CoreChecks_CoreChecks_CoreChecksModule__MiddleFrame", "CoreChecks_CoreChecks_CoreChecksModule__OuterFrame",
+            "CoreChecks_CoreChecks_CoreChecksModule__Init", "corechecks__cs_init", "corechecks_init"];
+        // Guessed entries are stale return addresses the unwinder also prints (6.12 shows the
+        // C init's __pfx_ padding symbol); no C# frame may be one of them.
+        string trace = string.Join(", ", frames.Select(f => (f.Guessed ? "? " : "") + f.Name));
+        Assert.True(frames.Where(f => !f.Guessed).Select(f => f.Name).SequenceEqual(expected), $"the call trace's corechecks frames are {trace}\n{result.Describe(consoleLines: 60)}");
+        Assert.True(!frames.Any(f => f.Guessed && f.Name.StartsWith("CoreChecks_", StringComparison.Ordinal)), $"a C# frame is guessed: {trace}");
     }
 }
