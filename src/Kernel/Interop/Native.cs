@@ -137,6 +137,12 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_format_pointer"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_format_pointer(byte* buffer, uint size, void* pointer, int width);
 
+        // ksharp_time.c
+        [RuntimeImport(Shim, "ksharp_msleep"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_msleep(uint milliseconds);
+        [RuntimeImport(Shim, "ksharp_ktime_get_ns"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern ulong ksharp_ktime_get_ns();
+
         // ksharp_task.c
         [RuntimeImport(Shim, "ksharp_current_pid"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int ksharp_current_pid();
