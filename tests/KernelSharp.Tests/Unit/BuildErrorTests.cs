@@ -38,6 +38,20 @@ public class BuildErrorTests
         Assert.DoesNotContain("unresolved symbol", error.Message + error.Details);
     }
 
+    // The kernel's C is compiled with -mno-sse and cannot use float or double either; the
+    // machine-code pass refuses the instructions, naming the method.
+    [Fact]
+    public void Floating_point_arithmetic_is_refused_naming_the_method()
+    {
+        var error = BuildFails(Drivers.Module("""
+            public static int tunable = 3;
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            public static int Scale(int value) => (int)(value * 1.5 + tunable / 3.0);
+            """).Replace("public static Result Init() => Result.Ok;", "public static Result Init() => Scale(tunable) > 0 ? Result.Ok : Error.EIO;"));
+        Assert.StartsWith("SnippetModule.Scale: floating-point arithmetic (", error.Message);
+        Assert.Contains("kernel code cannot use float or double", error.Message);
+    }
+
     [Fact]
     public void Throwing_is_refused()
     {
