@@ -1,5 +1,6 @@
 // The file operations of /dev/scullN: LDD3's scull_open, scull_read, scull_write,
 // scull_llseek and scull_ioctl. Every access to a device's data holds its lock.
+using System;
 using KernelSharp;
 using KernelSharp.FileSystem;
 using KernelSharp.Memory;
@@ -127,11 +128,11 @@ public sealed class ScullFile : IFileOperations
     private static void Locate(ref ScullDevice device, long position, out int set, out int quantum, out int offset)
     {
         long setSize = (long)device.Quantum * device.Qset;
-        long bySet = position / setSize;
-        long rest = position % setSize;
+        // One division for each quotient and remainder, as C compilers do for / and %.
+        long bySet = Math.DivRem(position, setSize, out long rest);
         set = bySet > int.MaxValue ? int.MaxValue : (int)bySet;
-        quantum = (int)(rest / device.Quantum);
-        offset = (int)(rest % device.Quantum);
+        quantum = (int)Math.DivRem(rest, device.Quantum, out long within);
+        offset = (int)within;
     }
 
     /// <summary>

@@ -161,6 +161,9 @@ namespace KernelSharp
             return _negativeErrno == 0;
         }
 
+        /// <summary>0 on success, else the negative errno: for the entry points, without the checks of <see cref="Error"/>.</summary>
+        internal int NegativeErrno => _negativeErrno;
+
         public static implicit operator Result<T>(T value) => new(value, 0);
         public static implicit operator Result<T>(Error error) => new(default, error.Errno);
     }

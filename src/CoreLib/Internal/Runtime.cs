@@ -112,6 +112,25 @@ namespace System
         public static nuint Min(nuint a, nuint b) => a < b ? a : b;
         public static int Abs(int value) => value < 0 ? checked(-value) : value;
         public static long Abs(long value) => value < 0 ? checked(-value) : value;
+
+        /// <summary>
+        /// <paramref name="a"/> / <paramref name="b"/>, with a % b in <paramref name="remainder"/>, from one
+        /// division (RyuJIT divides again for a separate %; a division is the slowest integer instruction).
+        /// </summary>
+        public static long DivRem(long a, long b, out long remainder)
+        {
+            long quotient = a / b;
+            remainder = a - quotient * b;
+            return quotient;
+        }
+
+        /// <inheritdoc cref="DivRem(long, long, out long)"/>
+        public static int DivRem(int a, int b, out int remainder)
+        {
+            int quotient = a / b;
+            remainder = a - quotient * b;
+            return quotient;
+        }
     }
 }
 

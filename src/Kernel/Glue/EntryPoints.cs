@@ -2,6 +2,7 @@
 // calls these; drivers have no reason to. They turn C arguments into the safe types and
 // results back into C return values (0 or -errno) at the border.
 using System;
+using System.Runtime.CompilerServices;
 using KernelSharp.FileSystem;
 
 namespace KernelSharp.Glue
@@ -93,12 +94,16 @@ namespace KernelSharp.Glue
         /// <summary>lseek's whence as the enum; unknown values pass through and the driver refuses them.</summary>
         public static SeekOrigin Origin(int whence) => (SeekOrigin)whence;
 
+        // On every call from the kernel: inlined, so the result goes back without a call of its own.
+
         /// <summary>The count, or the negative errno: what read and write return to the kernel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static nint SizeReturn(Result<nint> result) =>
-            result.TryGetValue(out nint count) ? count : result.Error.Errno;
+            result.TryGetValue(out nint count) ? count : result.NegativeErrno;
 
         /// <summary>The value, or the negative errno: what llseek and ioctl return to the kernel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static long LongReturn(Result<long> result) =>
-            result.TryGetValue(out long value) ? value : result.Error.Errno;
+            result.TryGetValue(out long value) ? value : result.NegativeErrno;
     }
 }

@@ -29,7 +29,7 @@ public static class CGlueGenerator
             #include <linux/seq_file.h>
             #include "ksharp.h"
 
-            /* The C# entry points ([UnmanagedCallersOnly] methods in {{m}}_csharp.S). */
+            /* The C# entry points ([RuntimeExport] methods in {{m}}_csharp.S). */
 
             """);
         foreach (var (what, ret, parameters) in GlueNames.Entries(model))
@@ -108,9 +108,17 @@ public static class CGlueGenerator
             if (!type.Implemented.HasFlag(slot.Operation))
                 continue;
             string what = GlueNames.FileOperationEntry(index, slot.Operation);
-            c.Append(Wrapper($"static {slot.CReturn} {m}_{what}({slot.KernelParameters})", slot.CReturn,
-                $"{names.CSharpEntry(what)}({slot.EntryArguments})", slot.AfterCall));
-            slots.Add($".{slot.Slot} = {m}_{what}");
+            if (slot.KernelParameters == slot.EntryParameters && slot.AfterCall is null)
+            {
+                // The C# entry has the slot's own signature: the kernel calls it directly.
+                slots.Add($".{slot.Slot} = {names.CSharpEntry(what)}");
+            }
+            else
+            {
+                c.Append(Wrapper($"static {slot.CReturn} {m}_{what}({slot.KernelParameters})", slot.CReturn,
+                    $"{names.CSharpEntry(what)}({slot.EntryArguments})", slot.AfterCall));
+                slots.Add($".{slot.Slot} = {m}_{what}");
+            }
             if (slot.ExtraSlots is { } extra)
                 slots.Add(extra);
         }

@@ -37,7 +37,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
         {
             _text.Append('\n').Append($"\t.section {section.Name},\"{Flags(section)}\",{(section.Type == 8 ? "@nobits" : "@progbits")}\n");
             if (CodeLayout.IsCode(section))
-                WriteCode(section, pieces.Where(p => p.Section == section).OrderBy(p => p.Start), emittedLabels);
+                WriteCode(section, CodeOrder.Arrange(pieces.Where(p => p.Section == section).OrderBy(p => p.Start).ToList(), EntryRank), emittedLabels);
             else
                 WriteData(section);
         }
@@ -46,6 +46,17 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
         if (missing.Count > 0)
             throw new BuildError($"the machine-code pass lost {missing.Count} branch target(s), first {elf.Sections[missing[0].Item1].Name}+0x{missing[0].Item2:x}");
         return _text.ToString();
+    }
+
+    // A method the C glue calls (the generated entry points are exported as MODULE__cs_WHAT):
+    // file operations first, then /proc show functions, then the rest (init, exit, parameters).
+    private int? EntryRank(CodePiece piece)
+    {
+        if (piece.Symbol != piece.Method)
+            return null;
+        string? entry = elf.Symbols.FirstOrDefault(s => s.IsFunction && s.SectionIndex == piece.Section.Index && s.Value == piece.Start
+            && s.Name.Contains("__cs_", StringComparison.Ordinal))?.Name;
+        return entry is null ? null : entry.Contains("__cs_fops", StringComparison.Ordinal) ? 0 : entry.Contains("__cs_show", StringComparison.Ordinal) ? 1 : 2;
     }
 
     public static bool Emitted(ElfObject.Section section) =>
@@ -100,64 +111,9 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
                     _text.Append(text.EndsWith(':') ? text : "\t" + text).Append('\n');
                 break;
             case OriginalInstruction original:
-                WriteOriginal(original);
+                _text.Append(InstructionText.Write(original, elf, symbols));
                 break;
         }
-    }
-
-    // The instruction's bytes, with each relocated field written as a .reloc of the same type
-    // and an equivalent target (code targets by name, since code moves).
-    private void WriteOriginal(OriginalInstruction line)
-    {
-        var fields = new SortedDictionary<int, (string Directive, int Size)>();
-        foreach (ElfObject.Relocation relocation in line.Relocations)
-        {
-            int at = (int)(relocation.Offset - line.Origin);
-            fields[at] = ($".reloc ., {ElfObject.RelocationName(relocation.Type)}, {Target(relocation, (long)line.Instruction.NextIP - (long)relocation.Offset)}", 0);
-        }
-        if (line.CodeTarget is not null)
-        {
-            int at = line.Offsets.DisplacementOffset;
-            long toEnd = line.Bytes.Length - at;
-            fields[at] = ($".long {line.CodeTarget} - . - {toEnd}", 4);
-        }
-        var bytes = new List<string>();
-        void Flush()
-        {
-            if (bytes.Count > 0)
-                _text.Append("\t.byte ").Append(string.Join(',', bytes)).Append('\n');
-            bytes.Clear();
-        }
-        _text.Append("\t/* ").Append(CodeDecoder.Text(line.Instruction)).Append(" */\n");
-        for (int i = 0; i < line.Bytes.Length;)
-        {
-            if (fields.TryGetValue(i, out var field))
-            {
-                Flush();
-                _text.Append('\t').Append(field.Directive).Append('\n');
-                if (field.Size > 0)
-                {
-                    i += field.Size;
-                    continue;
-                }
-            }
-            bytes.Add($"0x{line.Bytes[i]:x2}");
-            i++;
-        }
-        Flush();
-    }
-
-    // The relocation's symbol + addend; into code, the moved place's name. For a pc-relative
-    // field, the place is k bytes past S + A (the end of the instruction).
-    private string Target(ElfObject.Relocation relocation, long toEnd)
-    {
-        ElfObject.Symbol symbol = relocation.Symbol;
-        bool intoCode = symbol.SectionIndex is > 0 and < 0xff00 && CodeLayout.IsCode(elf.Sections[symbol.SectionIndex]);
-        if (!intoCode)
-            return symbols.Address(symbol, relocation.Addend);
-        bool pcRelative = relocation.Type is 2 or 4 or 24 /* PC32, PLT32, PC64 */;
-        long adjust = pcRelative ? toEnd : 0;
-        return CodeSymbols.Plus(symbols.Address(symbol, relocation.Addend + adjust), -adjust);
     }
 
     private void WriteData(ElfObject.Section section)
@@ -191,7 +147,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             if (at == (ulong)section.Size)
                 break;
             if (relocations.TryGetValue(at, out ElfObject.Relocation? relocation))
-                _text.Append($"\t.reloc ., {ElfObject.RelocationName(relocation.Type)}, {Target(relocation, 0)}\n");
+                _text.Append($"\t.reloc ., {ElfObject.RelocationName(relocation.Type)}, {InstructionText.Target(relocation, 0, elf, symbols)}\n");
             if (nobits)
                 zeros++;
             else

@@ -1,10 +1,10 @@
 namespace KernelSharp.Tool.MachineCode;
 
 /// <summary>
-/// Removes calls to the runtime's GC transitions. ILCompiler brackets every entry from C
-/// ([UnmanagedCallersOnly]) with RhpReversePInvoke/RhpReversePInvokeReturn, and a P/Invoke
-/// without [SuppressGCTransition] with RhpPInvoke/RhpPInvokeReturn, so that a collector
-/// could stop the thread. Kernel C# has no collector: the shims define them empty
+/// Removes calls to the runtime's GC transitions. ILCompiler brackets an [UnmanagedCallersOnly]
+/// method with RhpReversePInvoke/RhpReversePInvokeReturn, and a P/Invoke without
+/// [SuppressGCTransition] with RhpPInvoke/RhpPInvokeReturn, so that a collector could stop
+/// the thread (the generated entry points are [RuntimeExport] and have none). Kernel C# has no collector: the shims define them empty
 /// (src/Native/ksharp_runtime.c), and a call to an empty function only clobbers the
 /// caller-saved registers, which the compiled code does not expect to survive the call
 /// anyway. Two calls and returns less on every entry into C#.

@@ -15,7 +15,9 @@ public class GlueGeneratorTests
     public void C_glue_fills_only_the_implemented_slots_and_pins_the_module()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        Assert.Contains("static const struct file_operations poweroff_fops0 = {\n\t.owner = THIS_MODULE,\n\t.write = poweroff_fops0_write,\n};", c);
+        // The write entry has the slot's signature, so the kernel calls the C# directly.
+        Assert.Contains("static const struct file_operations poweroff_fops0 = {\n\t.owner = THIS_MODULE,\n\t.write = poweroff__cs_fops0_write,\n};", c);
+        Assert.DoesNotContain("poweroff_fops0_write(", c);
         Assert.DoesNotContain(".read =", c);
         Assert.DoesNotContain(".open =", c);
         Assert.Contains("static const void *const poweroff_fops_tables[] = {\n\t&poweroff_fops0,\n\tNULL\n};", c);
@@ -25,7 +27,7 @@ public class GlueGeneratorTests
     public void C_glue_calls_each_csharp_entry_point_directly_and_declares_it()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "ret = poweroff__cs_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage);", "\tpoweroff__cs_exit();", "return poweroff__cs_fops0_write(file, buffer, length, position);", "\tpoweroff__cs_param_set_port((s64)value);" })
+        foreach (string call in new[] { "ret = poweroff__cs_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage);", "\tpoweroff__cs_exit();", "\tpoweroff__cs_param_set_port((s64)value);" })
             Assert.Contains(call, c);
         foreach (var (what, ret, parameters) in GlueNames.Entries(PowerOff))
             Assert.Contains($"{ret} poweroff__cs_{what}({parameters});\n", c);
@@ -53,7 +55,7 @@ public class GlueGeneratorTests
     {
         string cs = CSharpGlueGenerator.Generate(PowerOff);
         foreach (var (what, _, _) in GlueNames.Entries(PowerOff))
-            Assert.Contains($"EntryPoint = \"poweroff__cs_{what}\"", cs);
+            Assert.Contains($"[global::System.Runtime.RuntimeExport(\"poweroff__cs_{what}\")]", cs);
         Assert.Contains("global::KernelSharp.Glue.FileOperationsTable<global::PowerOff.PowerOffDevice>.Set(fileOperationsTables[0]);", cs);
         Assert.Contains("global::PowerOff.PowerOffModule.verbose = value != 0;", cs);
         Assert.Contains("global::PowerOff.PowerOffModule.verbose ? 1L : 0L", cs);
@@ -86,8 +88,8 @@ public class GlueGeneratorTests
     public void Ioctl_fills_unlocked_and_compat_slots()
     {
         string c = CGlueGenerator.GenerateC(Scull);
-        Assert.Contains("static long scull_fops0_ioctl(struct file *file, unsigned int command, unsigned long argument)", c);
-        Assert.Contains("\t.unlocked_ioctl = scull_fops0_ioctl,\n\t.compat_ioctl = compat_ptr_ioctl,\n", c);
+        Assert.Contains("long scull__cs_fops0_ioctl(struct file *file, unsigned int command, unsigned long argument);", c);
+        Assert.Contains("\t.unlocked_ioctl = scull__cs_fops0_ioctl,\n\t.compat_ioctl = compat_ptr_ioctl,\n", c);
         string cs = CSharpGlueGenerator.Generate(Scull);
         Assert.Contains("global::Scull.ScullFile.Ioctl(global::KernelSharp.Glue.EntryPoints.File(file), global::KernelSharp.Glue.EntryPoints.Command(command), global::KernelSharp.Glue.EntryPoints.Argument(argument))", cs);
     }
@@ -100,7 +102,7 @@ public class GlueGeneratorTests
         Assert.Contains("static const void *const scull_show_functions[] = {\n\tscull_show0,\n\tNULL\n};", c);
         string cs = CSharpGlueGenerator.Generate(Scull);
         Assert.Contains("global::KernelSharp.Glue.SeqShowFunction<global::Scull.ScullMemory>.Set(showFunctions[0]);", cs);
-        Assert.Contains("EntryPoint = \"scull__cs_show0\"", cs);
+        Assert.Contains("[global::System.Runtime.RuntimeExport(\"scull__cs_show0\")]", cs);
     }
 
     [Fact]
@@ -111,7 +113,7 @@ public class GlueGeneratorTests
         var model = Scull with { FileOperations = [new FileOperationsType("global::T", all)] };
         string cs = CSharpGlueGenerator.Generate(model);
         foreach (FileOperationSlot slot in FileOperationSlot.All)
-            Assert.Contains($"EntryPoint = \"scull__cs_fops0_{slot.Operation.ToString().ToLowerInvariant()}\"", cs);
+            Assert.Contains($"[global::System.Runtime.RuntimeExport(\"scull__cs_fops0_{slot.Operation.ToString().ToLowerInvariant()}\")]", cs);
     }
 
     private static readonly DriverModel HelloParams = new(

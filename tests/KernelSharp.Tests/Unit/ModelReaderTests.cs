@@ -133,8 +133,8 @@ public class ModelReaderTests
             }
             """);
         Assert.NotEmpty(compiled.Assembly);
-        Assert.Contains("EntryPoint = \"snippet__cs_fops0_open\"", compiled.Glue);
-        Assert.Contains("EntryPoint = \"snippet__cs_fops0_read\"", compiled.Glue);
+        Assert.Contains("[global::System.Runtime.RuntimeExport(\"snippet__cs_fops0_open\")]", compiled.Glue);
+        Assert.Contains("[global::System.Runtime.RuntimeExport(\"snippet__cs_fops0_read\")]", compiled.Glue);
         Assert.DoesNotContain("fops0_write", compiled.Glue);
         Assert.Contains("global::SnippetModule.count = unchecked((ulong)value)", compiled.Glue);
     }
