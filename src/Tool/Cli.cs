@@ -13,8 +13,9 @@ public static class Cli
           ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>] [--debug]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
               --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module.
-              The compiled C# is the same for every kernel; only the C glue is built against
-              the target's headers.
+              The compiled C# becomes kernel assembly (<out>/build/<module>_csharp.S), the same
+              for every kernel; kbuild assembles it with the C glue against the target's headers,
+              and the build fails on any objtool warning.
           ksharp run <driver-project-dir> [--kernel <version>|<vmlinuz>] [--script <guest.sh>] [--timeout <s>] [--out <dir>]
                      [--file <host-path>[:<guest-path>]]...
               Build the module, boot QEMU with it in a busybox initramfs (at /<module>.ko), run the
