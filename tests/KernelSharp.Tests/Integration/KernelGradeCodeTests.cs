@@ -20,6 +20,7 @@ public class KernelGradeCodeTests
     [InlineData("samples/SkullUser")]
     [InlineData("samples/Scull")]
     [InlineData("tests/Drivers/CoreChecks")]
+    [InlineData("tests/Drivers/Preemption")]
     public async Task The_compiled_csharp_in_the_module_follows_the_kernels_code_rules(string project)
     {
         BuildOutput built = await Guest.Module(project);
