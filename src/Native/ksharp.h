@@ -11,9 +11,123 @@
 #include <linux/compiler.h>
 #include <linux/atomic.h>
 
+struct cdev;
+struct device;
+struct file;
+struct file_operations;
+struct ksharp_class;
+struct miscdevice;
+struct mutex;
+struct proc_dir_entry;
+struct resource;
+struct seq_file;
+
 void __noreturn ksharp_panic(const char *message, size_t length);
 int ksharp_runtime_init(void);
 void ksharp_runtime_exit(void);
+
+/*
+ * Every shim, by the file that defines it: C# declares the same functions in
+ * src/Kernel/Interop/Native.cs. A prototype here is what lets the compiler check the
+ * definition against its callers (-Wmissing-prototypes on 6.12 warns for each one missing).
+ */
+/* ksharp_capability.c */
+s32 ksharp_capable(s32 capability);
+
+/* ksharp_chrdev.c */
+s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name, u32 name_length, u32 *major);
+s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const char *name, u32 name_length);
+void ksharp_unregister_chrdev_region(u32 major, u32 first_minor, u32 count);
+struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count, s32 *error);
+void ksharp_cdev_del(struct cdev *cdev);
+
+/* ksharp_class.c */
+struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 *error);
+void ksharp_class_destroy(struct ksharp_class *owner);
+struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 minor, const char *name, u32 name_length, s32 *error);
+void ksharp_device_destroy(struct device *device);
+
+/* ksharp_debug.c */
+void ksharp_hex_dump(s32 level, const char *prefix, u32 prefix_length, const void *data, u32 length);
+u64 ksharp_uptime_ms(void);
+
+/* ksharp_file.c */
+u32 ksharp_file_flags(const struct file *file);
+u32 ksharp_file_mode(const struct file *file);
+s64 ksharp_file_position(const struct file *file);
+u32 ksharp_file_major(const struct file *file);
+u32 ksharp_file_minor(const struct file *file);
+void *ksharp_file_private_data(const struct file *file);
+void ksharp_file_set_private_data(struct file *file, void *data);
+
+/* ksharp_ioport.c */
+struct resource *ksharp_request_region(u64 start, u64 count, const char *name);
+void ksharp_release_region(struct resource *region, u64 start, u64 count);
+struct resource *ksharp_request_mem_region(u64 start, u64 count, const char *name);
+void ksharp_release_mem_region(struct resource *region, u64 start, u64 count);
+s32 ksharp_mem_region_is_rom(u64 start, u64 count);
+void __iomem *ksharp_ioremap(u64 start, u64 size);
+void ksharp_iounmap(void __iomem *mapping);
+u32 ksharp_readb(const void __iomem *address);
+void ksharp_writeb(u8 value, void __iomem *address);
+void ksharp_outb(u8 value, u16 port);
+void ksharp_outw(u16 value, u16 port);
+void ksharp_outl(u32 value, u16 port);
+u32 ksharp_inb(u16 port);
+u32 ksharp_inw(u16 port);
+u32 ksharp_inl(u16 port);
+
+/* ksharp_memory.c */
+void *ksharp_kmalloc(size_t size, u32 flags);
+void ksharp_kfree(const void *memory);
+
+/* ksharp_misc.c */
+struct miscdevice *ksharp_misc_register(const char *name, u32 name_length, const struct file_operations *fops, u16 mode, s32 *error);
+void ksharp_misc_deregister(struct miscdevice *misc);
+s32 ksharp_misc_minor(const struct miscdevice *misc);
+
+/* ksharp_module.c */
+s32 ksharp_module_get(void);
+void ksharp_module_put(void);
+s32 ksharp_module_refcount(void);
+
+/* ksharp_mutex.c */
+struct mutex *ksharp_mutex_create(void);
+void ksharp_mutex_destroy(struct mutex *mutex);
+s32 ksharp_mutex_lock_interruptible(struct mutex *mutex);
+void ksharp_mutex_lock(struct mutex *mutex);
+void ksharp_mutex_unlock(struct mutex *mutex);
+
+/* ksharp_printk.c */
+void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);
+void ksharp_printk(s32 level, const char *text, u32 length);
+
+/* ksharp_proc.c */
+struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_length, u16 mode, int (*show)(struct seq_file *, void *));
+void ksharp_proc_remove(struct proc_dir_entry *entry);
+void ksharp_seq_write(struct seq_file *seq, const void *data, u32 length);
+u32 ksharp_format_pointer(char *buffer, u32 size, const void *pointer, s32 width);
+
+/* ksharp_runtime.c */
+void RhpReversePInvoke(void *frame);
+void RhpReversePInvokeReturn(void *frame);
+void RhpPInvoke(void *frame);
+void RhpPInvokeReturn(void *frame);
+void RhpGcPoll(void);
+void __noreturn RhpFallbackFailFast(void);
+
+/* ksharp_task.c */
+s32 ksharp_current_pid(void);
+u32 ksharp_current_comm(char *buffer, u32 size);
+
+/* ksharp_time.c */
+void ksharp_msleep(u32 milliseconds);
+u64 ksharp_ktime_get_ns(void);
+
+/* ksharp_uaccess.c */
+size_t ksharp_copy_from_user(void *to, const void __user *from, size_t count);
+size_t ksharp_copy_to_user(void __user *to, const void *from, size_t count);
+size_t ksharp_clear_user(void __user *to, size_t count);
 
 /*
  * Kernel objects C# owns and has not released: memory blocks, mutexes, classes, misc

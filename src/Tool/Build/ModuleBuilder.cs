@@ -216,6 +216,21 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         }
         if (!File.Exists(ko))
             throw new BuildError($"kbuild against {headers.Directory} wrote no {module}.ko", output);
+        // Compiler warnings are in the glue the tool generated or in the shims, both of which
+        // must compile cleanly against every kernel; kbuild's own warnings (modpost) are shown.
+        var warnings = output.Split('\n').Select(l => l.Trim())
+            .Where(l => (l.Contains(": warning:", StringComparison.Ordinal) || l.StartsWith("WARNING:", StringComparison.Ordinal))
+                && !l.Contains("warning: objtool:", StringComparison.Ordinal))
+            .Distinct().ToList();
+        foreach (string warning in warnings)
+            report($"  kbuild: {warning.Replace(work + "/", "")}");
+        var compiler = warnings.Where(w => w.StartsWith(work, StringComparison.Ordinal) && w.Contains(": warning:", StringComparison.Ordinal)).ToList();
+        if (compiler.Count > 0)
+        {
+            File.Delete(ko);
+            throw new BuildError($"the generated glue or the shims compiled with {compiler.Count} warning(s) against {headers.Release}; first: {compiler[0].Replace(work + "/", "")}",
+                string.Join('\n', compiler));
+        }
         return ko;
     }
 

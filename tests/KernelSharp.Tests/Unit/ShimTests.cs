@@ -24,6 +24,18 @@ public class ShimTests
         }
     }
 
+    // Each shim's prototype in ksharp.h lets the compiler check its definition (6.12 warns
+    // for any global function without one, and the build fails on warnings in shims).
+    [Fact]
+    public void Every_shim_function_has_a_prototype_in_ksharp_h()
+    {
+        string header = File.ReadAllText(Path.Combine(Root, "src", "Native", "ksharp.h"));
+        var variables = new HashSet<string> { "__security_cookie", "RhpTrapThreads", "ksharp_live_allocations" };
+        foreach (var (file, names) in Drivers.Toolchain.Value.ShimDefinitions())
+            foreach (string name in names.Where(n => !variables.Contains(n) && Regex.IsMatch(n, @"^(ksharp_[a-z0-9_]+|Rhp\w+)$")))
+                Assert.True(Regex.IsMatch(header, $@"\b{Regex.Escape(name)}\([^;]*\);"), $"{file}: {name} has no prototype in src/Native/ksharp.h");
+    }
+
     // Compiled C# calls shims with the managed convention, which takes a small return value
     // as already widened; SysV leaves the upper bits undefined. So no shim returns one.
     [Fact]
