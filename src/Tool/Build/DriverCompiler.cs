@@ -69,6 +69,12 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var copies = OwnershipChecker.Check(compilation, trees);
         if (copies.Count > 0)
             throw new BuildError($"owned values copied: {copies.Count} error(s)", string.Join('\n', copies));
+        var (unsafeCode, unsafeReview) = UnsafeCodeChecker.Check(compilation, trees);
+        if (unsafeCode.Count > 0)
+            throw new BuildError($"unsafe code without [assembly: KernelSharp.AllowUnsafeCode]: {unsafeCode.Count} error(s)", string.Join('\n', unsafeCode));
+        var hatches = EscapeHatchChecker.Check(compilation, trees);
+        if (hatches.Count > 0)
+            throw new BuildError($"APIs that bypass the safe library: {hatches.Count} error(s)", string.Join('\n', hatches));
 
         DriverModel model = ModelReader.Read(compilation);
         string glue = CSharpGlueGenerator.Generate(model);
@@ -77,7 +83,7 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
         ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
-        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(Format).ToList();
+        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(Format).Concat(unsafeReview).ToList();
         return (stream.ToArray(), model, glue, warnings);
     }
 

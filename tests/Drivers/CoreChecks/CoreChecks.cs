@@ -9,6 +9,9 @@ using KernelSharp.FileSystem;
 using KernelSharp.IO;
 using KernelSharp.Memory;
 
+// Unsafe on purpose: the failure checks read through a null pointer, and EchoDevice keeps a fixed buffer.
+[assembly: KernelSharp.AllowUnsafeCode]
+
 namespace CoreChecks;
 
 [KernelModule("corechecks", Description = "KernelSharp core library checks")]

@@ -43,7 +43,7 @@ public sealed class Commands : IFileOperations
     public static int MostHolders;
     private static int s_holders;
 
-    public static unsafe Result<nint> Write(File file, UserReader source, ref long position)
+    public static Result<nint> Write(File file, UserReader source, ref long position)
     {
         Span<byte> text = stackalloc byte[32];
         Result<int> copied = source.CopyTo(text);

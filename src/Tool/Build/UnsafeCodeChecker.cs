@@ -1,0 +1,36 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// Driver code without <c>unsafe</c> cannot corrupt the kernel (architecture rule 5), so
+/// <c>unsafe</c> needs an explicit opt-in, <c>[assembly: KernelSharp.AllowUnsafeCode]</c>:
+/// without it each <c>unsafe</c> keyword is an error (KS0003), with it a warning (KS0004).
+/// The keyword is the whole of it: the C# compiler refuses pointers, <c>fixed</c> and
+/// address-of anywhere else.
+/// </summary>
+public static class UnsafeCodeChecker
+{
+    public const string RefusedId = "KS0003";
+    public const string ReviewId = "KS0004";
+
+    public static (IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings) Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    {
+        bool optedIn = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.AllowUnsafeCodeAttribute");
+        var found = driverTrees.SelectMany(tree => tree.GetRoot().DescendantTokens().Where(t => t.IsKind(SyntaxKind.UnsafeKeyword)))
+            .Select(token => (Where: DriverCompiler.Position(token.GetLocation()), What: What(token))).ToList();
+        if (optedIn)
+            return ([], found.Select(f => $"{f.Where}: warning {ReviewId}: unsafe {f.What}: this code can corrupt kernel memory; keep it small and reviewed").ToList());
+        return (found.Select(f => $"{f.Where}: error {RefusedId}: unsafe {f.What}: driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]").ToList(), []);
+    }
+
+    private static string What(SyntaxToken token) => token.Parent switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.UnsafeStatementSyntax => "block",
+        Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => $"method '{method.Identifier.Text}'",
+        Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax type => $"type '{type.Identifier.Text}'",
+        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => $"property '{property.Identifier.Text}'",
+        _ => "member",
+    };
+}
