@@ -6,8 +6,9 @@ namespace KernelSharp.Tool.Build;
 
 /// <summary>
 /// Refuses copies of owned values in driver code. An owned value is a struct implementing
-/// IDisposable (PortRegion, MiscDevice, KernelBuffer, or a driver's own): it holds a kernel
-/// resource, and two copies would both release it. Values move by <c>out</c> at creation,
+/// IDisposable (PortRegion, MiscDevice, KernelBuffer, or a driver's own) or a ref struct with
+/// a Dispose method (MutexGuard): it holds a kernel resource, and two copies would both
+/// release it. Assignments, initializers, by-value arguments, returns and foreach are checked. Values move by <c>out</c> at creation,
 /// travel by <c>ref</c>, and change owner with <c>Owned.Take(ref x)</c>, which empties the source.
 /// </summary>
 public static class OwnershipChecker
@@ -40,8 +41,11 @@ public static class OwnershipChecker
 
     private sealed class CopyFinder(INamedTypeSymbol disposable, List<string> problems) : OperationWalker
     {
+        // A struct that releases something when disposed: IDisposable, or (a ref struct such as
+        // MutexGuard, which C# disposes by pattern) a public parameterless Dispose method.
         private bool IsOwned(ITypeSymbol? type) =>
-            type is { IsValueType: true } && type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default);
+            type is { IsValueType: true } && (type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
+                || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public }));
 
         // A read of a variable that holds an owned value (not a fresh value from a call).
         private void CheckCopy(IOperation? value, string what)
@@ -82,6 +86,14 @@ public static class OwnershipChecker
             if (operation.Parameter is { RefKind: RefKind.None })
                 CheckCopy(operation.Value, "passing it by value");
             base.VisitArgument(operation);
+        }
+
+        // foreach (T item in span) copies each element into item; foreach (ref T item in span) does not.
+        public override void VisitForEachLoop(IForEachLoopOperation operation)
+        {
+            if (operation.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { RefKind: RefKind.None } variable } && IsOwned(variable.Type))
+                problems.Add($"{DriverCompiler.Position(operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop ? loop.Identifier.GetLocation() : operation.Syntax.GetLocation())}: error {Id}: this foreach copies each owned element into '{variable.Name}' ({variable.Type.Name}); both copies would release it. Iterate by reference: foreach (ref {variable.Type.Name} {variable.Name} in ...)");
+            base.VisitForEachLoop(operation);
         }
 
         public override void VisitReturn(IReturnOperation operation)

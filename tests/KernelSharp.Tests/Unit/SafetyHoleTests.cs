@@ -83,4 +83,34 @@ public class SafetyHoleTests
         Assert.Contains("Snippet.cs(7,21): error KS0005: 'System.Runtime.RuntimeExportAttribute", Only(error));
         Assert.Contains("exports a method under any symbol name", Only(error));
     }
+
+    [Fact]
+    public void A_copy_of_a_mutex_guard_is_refused()
+    {
+        BuildError error = Refused("""
+            private static KernelSharp.Sync.Mutex s_lock;
+            public static void Twice()
+            {
+                KernelSharp.Sync.MutexGuard guard = s_lock.Lock();
+                KernelSharp.Sync.MutexGuard second = guard;
+                using (guard) { }
+                second.Dispose();
+            }
+            """);
+        Assert.Equal("Snippet.cs(11,42): error KS0001: this initialization copies the owned value 'guard' (MutexGuard); both copies would release it. Pass it by ref, or move it with Owned.Take(ref guard)", Only(error));
+    }
+
+    [Fact]
+    public void A_foreach_copy_of_owned_elements_is_refused()
+    {
+        BuildError error = Refused("""
+            private static KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> s_buffers;
+            public static void FreeAll()
+            {
+                foreach (KernelSharp.Memory.KernelBuffer buffer in s_buffers.Span)
+                    buffer.Dispose();
+            }
+            """);
+        Assert.Equal("Snippet.cs(10,46): error KS0001: this foreach copies each owned element into 'buffer' (KernelBuffer); both copies would release it. Iterate by reference: foreach (ref KernelBuffer buffer in ...)", Only(error));
+    }
 }
