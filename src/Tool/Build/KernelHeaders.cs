@@ -15,14 +15,20 @@ public sealed record KernelHeaders(string Directory)
         return new KernelHeaders(full);
     }
 
+    private HashSet<string>? _enabled;
+
     /// <summary>Whether the kernel was configured with any of <paramref name="options"/> (=y, from include/config/auto.conf).</summary>
-    public bool Configured(params string[] options)
+    public bool Configured(params string[] options) => options.Any(Enabled().Contains);
+
+    // The options set to y, read once.
+    private HashSet<string> Enabled()
     {
+        if (_enabled is not null)
+            return _enabled;
         string path = Path.Combine(Directory, "include", "config", "auto.conf");
         if (!File.Exists(path))
             throw new BuildError($"{path} is missing: {Directory} is not a configured kernel build tree");
-        var wanted = options.Select(o => o + "=y").ToHashSet(StringComparer.Ordinal);
-        return File.ReadLines(path).Any(wanted.Contains);
+        return _enabled = File.ReadLines(path).Where(l => l.EndsWith("=y", StringComparison.Ordinal)).Select(l => l[..^2]).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The symbols the kernel exports to modules, from Module.symvers.</summary>

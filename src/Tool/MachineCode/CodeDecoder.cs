@@ -45,10 +45,11 @@ public sealed class CodeDecoder(ElfObject elf, CodeSymbols symbols, MachineCodeE
                 when instruction.Op0Kind is OpKind.NearBranch64 or OpKind.NearBranch32:
                 if (instruction.Mnemonic is Mnemonic.Jrcxz or Mnemonic.Jecxz or Mnemonic.Loop or Mnemonic.Loope or Mnemonic.Loopne)
                     throw errors.At(piece, at, $"a short-only branch the pass cannot move ({Text(instruction)})");
-                return new GeneratedAssembly(at, $"{instruction.Mnemonic.ToString().ToLowerInvariant()} {BranchTarget(piece, instruction, inside)}")
+                string destination = BranchTarget(piece, instruction, inside);
+                return new GeneratedAssembly(at, $"{instruction.Mnemonic.ToString().ToLowerInvariant()} {destination}")
                 {
                     Branch = instruction,
-                    BranchSymbol = inside.Count == 1 ? inside[0].Symbol.Name : null,
+                    BranchSymbol = CodeSymbols.Unquote(destination),
                 };
             case FlowControl.IndirectCall:
                 // A call through a register goes through the kernel's retpoline macro.

@@ -50,6 +50,9 @@ public sealed record GeneratedAssembly(ulong Origin, params string[] Lines) : Co
 {
     /// <summary>The instruction this replaces, when it was a branch kept in assembler form.</summary>
     public Instruction? Branch { get; init; }
-    /// <summary>For a branch through a relocation: the symbol it goes to.</summary>
+    /// <summary>For a branch to a symbol (a function, this object's or another's): its name; null for a label.</summary>
     public string? BranchSymbol { get; init; }
+
+    /// <summary>Whether control never goes on to the next line: RET, or a jump table's compare tree.</summary>
+    public bool EndsFlow => Branch is null && Lines.Any(l => l == "RET" || l.StartsWith("jmp ", StringComparison.Ordinal));
 }

@@ -16,7 +16,7 @@ public static class CodeOrder
     /// <param name="entryRank">For a piece the C glue calls, its rank (lower first); null for any other.</param>
     public static List<CodePiece> Arrange(IReadOnlyList<CodePiece> pieces, Func<CodePiece, int?> entryRank)
     {
-        var bySymbol = pieces.ToDictionary(p => CodeSymbols.Quote(p.Symbol));
+        var bySymbol = pieces.ToDictionary(p => p.Symbol);
         var placed = new HashSet<CodePiece>();
         var order = new List<CodePiece>();
         void Visit(CodePiece piece)
@@ -33,8 +33,8 @@ public static class CodeOrder
                 var callees = next.Lines.OfType<GeneratedAssembly>()
                     .Where(g => g.Branch is { } b && (b.FlowControl == FlowControl.Call || b.FlowControl == FlowControl.UnconditionalBranch)
                         && !g.Lines.Contains("ud2"))
-                    .Select(g => g.Lines.Length > 0 ? g.Lines[0][(g.Lines[0].IndexOf(' ') + 1)..] : "")
-                    .Where(bySymbol.ContainsKey).Select(t => bySymbol[t]).Where(c => !placed.Contains(c)).ToList();
+                    .Select(g => g.BranchSymbol is { } symbol ? bySymbol.GetValueOrDefault(symbol) : null)
+                    .OfType<CodePiece>().Where(c => !placed.Contains(c)).ToList();
                 for (int i = callees.Count - 1; i >= 0; i--)
                     stack.Push(callees[i]);
             }

@@ -74,4 +74,9 @@ public sealed class CodeSymbols
     /// the C preprocessor that runs over a .S file never expands a macro inside quotes.
     /// </summary>
     public static string Quote(string name) => "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>The name <see cref="Quote"/> made <paramref name="expression"/> from, or null for anything else (a label, symbol+offset).</summary>
+    public static string? Unquote(string expression) =>
+        expression.Length >= 2 && expression[0] == '"' && expression[^1] == '"' && expression.IndexOf('"', 1) == expression.Length - 1
+            ? expression[1..^1] : null;
 }

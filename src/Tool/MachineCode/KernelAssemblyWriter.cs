@@ -90,7 +90,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
                     if (symbols.Labels.Contains((section.Index, line.Origin)) && emittedLabels.Add((section.Index, line.Origin)))
                         _text.Append(CodeSymbols.LabelName(section.Index, line.Origin)).Append(":\n");
                     foreach (ElfObject.Symbol label in extraLabels[line.Origin])
-                        DefineSymbol(label, here: true);
+                        DefineSymbol(label);
                     previous = line.Origin;
                 }
                 WriteLine(line);
@@ -143,7 +143,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             if (symbolHere || relocations.ContainsKey(at) || row.Count == 16)
                 Flush();
             foreach (ElfObject.Symbol symbol in defined[at])
-                DefineSymbol(symbol, here: true);
+                DefineSymbol(symbol);
             if (at == (ulong)section.Size)
                 break;
             if (relocations.TryGetValue(at, out ElfObject.Relocation? relocation))
@@ -156,7 +156,8 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
         Flush();
     }
 
-    private void DefineSymbol(ElfObject.Symbol symbol, bool here)
+    // The symbol's binding, type and size, and its label here.
+    private void DefineSymbol(ElfObject.Symbol symbol)
     {
         string name = CodeSymbols.Quote(symbol.Name);
         _text.Append(Binding(symbol));
@@ -165,8 +166,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             _text.Append($"\t.type {name}, {type}\n");
         if (symbol.Size > 0 && symbol.Type != 2)
             _text.Append($"\t.size {name}, {symbol.Size}\n");
-        if (here)
-            _text.Append(name).Append(":\n");
+        _text.Append(name).Append(":\n");
     }
 
     private static string Binding(ElfObject.Symbol symbol)

@@ -42,11 +42,9 @@ public sealed class NoReturnRewriter(CodeSymbols symbols)
         }
     }
 
-    private static string? CallTarget(CodeLine line) => line is GeneratedAssembly { Branch.Mnemonic: Mnemonic.Call, Lines: [var text] }
-        && text.StartsWith("call \"", StringComparison.Ordinal) && text.EndsWith('"') ? text[6..^1] : null;
+    private static string? CallTarget(CodeLine line) => line is GeneratedAssembly { Branch.Mnemonic: Mnemonic.Call } call ? call.BranchSymbol : null;
 
-    private static string? TailTarget(CodeLine line) => line is GeneratedAssembly { Branch.Mnemonic: Mnemonic.Jmp, Lines: [var text] }
-        && text.StartsWith("jmp \"", StringComparison.Ordinal) && text.EndsWith('"') ? text[5..^1] : null;
+    private static string? TailTarget(CodeLine line) => line is GeneratedAssembly { Branch.Mnemonic: Mnemonic.Jmp } jump ? jump.BranchSymbol : null;
 
     // objtool's dead_end_function: no return anywhere, and every tail call goes to a dead end.
     private static HashSet<string> DeadEnds(List<CodePiece> pieces, IReadOnlySet<string> external)
@@ -108,8 +106,8 @@ public sealed class NoReturnRewriter(CodeSymbols symbols)
                         fallsThrough = branch.FlowControl == FlowControl.ConditionalBranch;
                     }
                     break;
-                case GeneratedAssembly { Lines.Length: > 0 } generated:
-                    fallsThrough = !generated.Lines.Any(l => l == "RET" || l.StartsWith("jmp ", StringComparison.Ordinal));
+                case GeneratedAssembly generated:
+                    fallsThrough = !generated.EndsFlow;
                     break;
             }
             if (fallsThrough)

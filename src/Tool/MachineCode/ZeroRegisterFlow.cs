@@ -71,7 +71,7 @@ public static class ZeroRegisterFlow
                     case GeneratedAssembly { Lines.Length: > 0 } generated:
                         // RET, a jump table's compare tree: no fall-through; nothing else here falls
                         // through while keeping XMM contents, so forget them.
-                        fallsThrough = !generated.Lines.Any(l => l == "RET" || l.StartsWith("jmp ", StringComparison.Ordinal));
+                        fallsThrough = !generated.EndsFlow;
                         current = 0;
                         break;
                 }
