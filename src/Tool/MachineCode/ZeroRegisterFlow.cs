@@ -103,7 +103,7 @@ public static class ZeroRegisterFlow
                 return (zero & Bit(instruction.Op1Register)) != 0 ? zero | Bit(instruction.Op0Register) : zero & ~Bit(instruction.Op0Register);
             return zero & ~Bit(instruction.Op0Register);
         }
-        if (instruction.Op0Kind == OpKind.Register && instruction.Op0Register.IsYMM() || instruction.Op0Register.IsZMM())
+        if (instruction.Op0Kind == OpKind.Register && (instruction.Op0Register.IsYMM() || instruction.Op0Register.IsZMM()))
             return 0;
         return zero;
     }
