@@ -63,7 +63,7 @@ public sealed class PowerOffModule : IKernelModule
 }
 
 /// <summary>/dev/poweroff: write a decimal status 0..255 to exit QEMU with it.</summary>
-public sealed class PowerOffDevice : IFileOperations
+public sealed class PowerOffDevice : IWrite
 {
     private const int MaxWrite = 16;
 

@@ -1,5 +1,5 @@
 // The file operations of /dev/scullN: LDD3's scull_open, scull_read, scull_write,
-// scull_llseek and scull_ioctl. Every access to a device's data holds its lock.
+// scull_llseek and scull_ioctl. A device's data is reached only through its lock.
 using System;
 using KernelSharp;
 using KernelSharp.FileSystem;
@@ -8,7 +8,13 @@ using KernelSharp.Sync;
 
 namespace Scull;
 
-public sealed class ScullFile : IFileOperations
+/// <summary>What an open /dev/scullN remembers: which device it is (LDD3 keeps the device in filp->private_data).</summary>
+public struct ScullOpen
+{
+    public int Device;
+}
+
+public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<ScullOpen>, ISeek<ScullOpen>, IIoctl<ScullOpen>
 {
     /// <summary>
     /// At most this many quantum sets per device. Without a bound, a seek far ahead and a
@@ -16,29 +22,29 @@ public sealed class ScullFile : IFileOperations
     /// </summary>
     public const int MaxSets = 65536;
 
-    public static Result Open(File file)
+    public static Result Open(File file, out ScullOpen open)
     {
         // The cdev covers exactly our minors, so the index is in range.
-        uint index = file.Device.Minor - (uint)ScullModule.scull_minor;
-        file.PrivateData = index;
-        if (file.AccessMode == OpenFlags.WriteOnly)
-        {
-            ref ScullDevice device = ref Device(file);
-            if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-                return Error.ERESTARTSYS;
-            using (guard)
-                device.Trim();
-        }
+        open.Device = (int)(file.Device.Minor - (uint)ScullModule.scull_minor);
+        if (file.AccessMode != OpenFlags.WriteOnly)
+            return Result.Ok;
+        // A write-only open empties the device first.
+        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        if (locked.Failed)
+            return locked;
+        using (guard)
+            guard.Data.Trim();
         return Result.Ok;
     }
 
-    public static Result<nint> Read(File file, UserWriter destination, ref long position)
+    public static Result<nint> Read(ref ScullOpen open, File file, UserWriter destination, ref long position)
     {
-        ref ScullDevice device = ref Device(file);
-        if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-            return Error.ERESTARTSYS;
+        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        if (locked.Failed)
+            return locked.Error;
         using (guard)
         {
+            ref ScullData device = ref guard.Data;
             if (position >= device.Size)
                 return 0;
             Locate(ref device, position, out int set, out int quantum, out int offset);
@@ -62,15 +68,16 @@ public sealed class ScullFile : IFileOperations
         }
     }
 
-    public static Result<nint> Write(File file, UserReader source, ref long position)
+    public static Result<nint> Write(ref ScullOpen open, File file, UserReader source, ref long position)
     {
         if (source.Length == 0)
             return 0; // nothing to store, so nothing to allocate
-        ref ScullDevice device = ref Device(file);
-        if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-            return Error.ERESTARTSYS;
+        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        if (locked.Failed)
+            return locked.Error;
         using (guard)
         {
+            ref ScullData device = ref guard.Data;
             if (position < 0)
                 return Error.EINVAL;
             Locate(ref device, position, out int set, out int quantum, out int offset);
@@ -92,7 +99,7 @@ public sealed class ScullFile : IFileOperations
         }
     }
 
-    public static Result<long> Seek(File file, long offset, SeekOrigin origin)
+    public static Result<long> Seek(ref ScullOpen open, File file, long offset, SeekOrigin origin)
     {
         long start;
         switch (origin)
@@ -104,11 +111,11 @@ public sealed class ScullFile : IFileOperations
                 start = file.Position;
                 break;
             case SeekOrigin.End:
-                ref ScullDevice device = ref Device(file);
-                if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-                    return Error.ERESTARTSYS;
+                Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+                if (locked.Failed)
+                    return locked.Error;
                 using (guard)
-                    start = device.Size;
+                    start = guard.Data.Size;
                 break;
             default:
                 return Error.EINVAL;
@@ -119,13 +126,14 @@ public sealed class ScullFile : IFileOperations
         return start + offset;
     }
 
-    public static Result<long> Ioctl(File file, IoctlCommand command, IoctlArgument argument) =>
+    public static Result<long> Ioctl(ref ScullOpen open, File file, IoctlCommand command, IoctlArgument argument) =>
         ScullIoctl.Handle(command, argument);
 
-    internal static ref ScullDevice Device(File file) => ref ScullModule.Devices[(int)file.PrivateData];
+    /// <summary>The locked data of the device this file opened.</summary>
+    private static ref Mutex<ScullData> Data(ref ScullOpen open) => ref ScullModule.Devices[open.Device].Data;
 
     /// <summary>Where <paramref name="position"/> falls: quantum set, quantum in it, byte in that.</summary>
-    private static void Locate(ref ScullDevice device, long position, out int set, out int quantum, out int offset)
+    private static void Locate(ref ScullData device, long position, out int set, out int quantum, out int offset)
     {
         long setSize = (long)device.Quantum * device.Qset;
         // One division for each quotient and remainder, as C compilers do for / and %.
@@ -140,7 +148,7 @@ public sealed class ScullFile : IFileOperations
     /// exist (LDD3's scull_follow plus the allocations in scull_write). ENOMEM changes nothing
     /// a reader could see.
     /// </summary>
-    private static Result Follow(ref ScullDevice device, int set, int quantum)
+    private static Result Follow(ref ScullData device, int set, int quantum)
     {
         if (set >= device.Sets.Length)
         {

@@ -74,8 +74,9 @@ public static class ScullIoctl
         if (newValue < 1)
             return Error.EINVAL;
         // Exchange and shift read the old value and store the new one as one step.
-        if (ScullModule.ParameterLock.LockInterruptible(out MutexGuard guard).Failed)
-            return Error.ERESTARTSYS;
+        Result locked = ScullModule.ParameterLock.LockInterruptible(out MutexGuard guard);
+        if (locked.Failed)
+            return locked.Error;
         using (guard)
         {
             int old = value;

@@ -14,11 +14,12 @@ public sealed class ScullMemory : ISeqShow
         ref KernelArray<ScullDevice> devices = ref ScullModule.Devices;
         for (int i = 0; i < devices.Length; i++)
         {
-            ref ScullDevice device = ref devices[i];
-            if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-                return Error.ERESTARTSYS;
+            Result locked = devices[i].Data.LockInterruptible(out MutexGuard<ScullData> guard);
+            if (locked.Failed)
+                return locked;
             using (guard)
             {
+                ref ScullData device = ref guard.Data;
                 output.Print($"\nDevice {i}: qset {device.Qset}, q {device.Quantum}, sz {device.Size}\n");
                 for (int set = 0; set < device.SetCount; set++)
                 {

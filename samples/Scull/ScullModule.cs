@@ -83,11 +83,11 @@ public sealed class ScullModule : IKernelModule
         for (int i = 0; i < s_devices.Length; i++)
         {
             ref ScullDevice device = ref s_devices[i];
-            device.Quantum = scull_quantum;
-            device.Qset = scull_qset;
-            result = InjectFailure() ? Error.ENOMEM : Mutex.Create(out device.Lock);
+            result = InjectFailure() ? Error.ENOMEM : Mutex<ScullData>.Create(out device.Data);
             if (result.Failed)
                 return Failed("create a device lock", result);
+            using (MutexGuard<ScullData> data = device.Data.Lock())
+                data.Data.Trim(); // the module's quantum and qset
         }
 
         result = InjectFailure() ? Error.ENOMEM : DeviceClass.Create("scull"u8, out s_class);
@@ -133,8 +133,25 @@ public sealed class ScullModule : IKernelModule
     private static bool InjectFailure() => scull_fail_at > 0 && ++s_steps == scull_fail_at;
 }
 
-/// <summary>One scull device: its data and the lock around every access to it.</summary>
+/// <summary>One scull device: its data behind a lock, and its character device and node.</summary>
 public struct ScullDevice : System.IDisposable
+{
+    /// <summary>Everything a read or write touches, reached only with the lock held.</summary>
+    public Mutex<ScullData> Data;
+    public CharDevice CharDevice;
+    public DeviceNode Node;
+
+    public void Dispose()
+    {
+        // The node and cdev first: no new open reaches the data after this.
+        Node.Dispose();
+        CharDevice.Dispose();
+        Data.Dispose();
+    }
+}
+
+/// <summary>A scull device's contents and geometry (LDD3's struct scull_dev without its lock and cdev).</summary>
+public struct ScullData : System.IDisposable
 {
     /// <summary>The quantum sets in order (LDD3 links them in a list; an array indexes faster).</summary>
     public KernelArray<QuantumSet> Sets;
@@ -142,14 +159,8 @@ public struct ScullDevice : System.IDisposable
     public int Quantum;
     public int Qset;
     public long Size;
-    public Mutex Lock;
-    public CharDevice CharDevice;
-    public DeviceNode Node;
 
-    /// <summary>
-    /// Frees all data and adopts the module's current quantum and qset (scull_trim).
-    /// The caller holds the lock, or no other path can reach the device.
-    /// </summary>
+    /// <summary>Frees all data and adopts the module's current quantum and qset (scull_trim).</summary>
     public void Trim()
     {
         KernelArray.DisposeAll(ref Sets);
@@ -159,13 +170,7 @@ public struct ScullDevice : System.IDisposable
         Qset = ScullModule.scull_qset;
     }
 
-    public void Dispose()
-    {
-        Node.Dispose();
-        CharDevice.Dispose();
-        Trim();
-        Lock.Dispose();
-    }
+    public void Dispose() => KernelArray.DisposeAll(ref Sets);
 }
 
 /// <summary>A quantum set: Qset quanta of Quantum bytes each, allocated as they are written.</summary>

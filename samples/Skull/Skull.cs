@@ -75,7 +75,7 @@ public sealed partial class SkullModule : IKernelModule
 /// /dev/skull: writing "hold" takes a reference on the module, "release" drops it. While one
 /// is held, rmmod skull refuses ("in use"), exactly as while another module uses skull's symbols.
 /// </summary>
-public sealed class UsageDevice : IFileOperations
+public sealed class UsageDevice : IWrite
 {
     private static ModuleReference s_held;
     // Bad commands are logged, but at most 3 a second: user space cannot flood the log.

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/atomic.h>
+#include <linux/lockdep_types.h>
 
 struct cdev;
 struct device;
@@ -21,6 +22,15 @@ struct mutex;
 struct proc_dir_entry;
 struct resource;
 struct seq_file;
+
+/*
+ * A lockdep class: the generated glue defines one per lock creation site in the driver
+ * (the static key C's mutex_init declares at each call site), named after the site.
+ */
+struct ksharp_lock_class {
+	struct lock_class_key key;
+	const char *name;
+};
 
 void __noreturn ksharp_panic(const char *message, size_t length);
 int ksharp_runtime_init(void);
@@ -57,7 +67,6 @@ u32 ksharp_file_mode(const struct file *file);
 s64 ksharp_file_position(const struct file *file);
 u32 ksharp_file_major(const struct file *file);
 u32 ksharp_file_minor(const struct file *file);
-void *ksharp_file_private_data(const struct file *file);
 void ksharp_file_set_private_data(struct file *file, void *data);
 
 /* ksharp_ioport.c */
@@ -92,7 +101,7 @@ void ksharp_module_put(void);
 s32 ksharp_module_refcount(void);
 
 /* ksharp_mutex.c */
-struct mutex *ksharp_mutex_create(void);
+struct mutex *ksharp_mutex_create(struct ksharp_lock_class *lock_class, size_t data_size, void **data);
 void ksharp_mutex_destroy(struct mutex *mutex);
 s32 ksharp_mutex_lock_interruptible(struct mutex *mutex);
 void ksharp_mutex_lock(struct mutex *mutex);

@@ -29,11 +29,6 @@ u32 ksharp_file_minor(const struct file *file)
 	return iminor(file_inode(file));
 }
 
-void *ksharp_file_private_data(const struct file *file)
-{
-	return file->private_data;
-}
-
 void ksharp_file_set_private_data(struct file *file, void *data)
 {
 	file->private_data = data;

@@ -1,20 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Sleeping locks (<linux/mutex.h>). struct mutex's layout depends on the configuration
- * (debugging, lockdep), so the shim allocates it. Taking a contended mutex sleeps, which
- * compiled C# may do.
+ * (debugging, lockdep), so the shim allocates it, with the data the lock guards in the
+ * same block: the data never moves while the mutex lives. Taking a contended mutex
+ * sleeps, which compiled C# may do.
  */
+#include <linux/err.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include "ksharp.h"
 
-struct mutex *ksharp_mutex_create(void)
+/* The class of mutexes created outside a call site the build tool saw. */
+static struct ksharp_lock_class ksharp_mutex_default_class = { .name = "ksharp_mutex" };
+
+/*
+ * A mutex in lockdep class @lock_class (one per Mutex.Create call site in the driver, as
+ * mutex_init gives one per call site in C; NULL for the shared default), followed by
+ * @data_size zeroed bytes at *data. ERR_PTR(-ENOMEM) when memory runs out.
+ */
+struct mutex *ksharp_mutex_create(struct ksharp_lock_class *lock_class, size_t data_size, void **data)
 {
+	size_t offset = ALIGN(sizeof(struct mutex), 16);
 	struct mutex *mutex;
 
-	mutex = kmalloc(sizeof(*mutex), GFP_KERNEL);
-	if (mutex)
-		mutex_init(mutex);
+	if (!lock_class)
+		lock_class = &ksharp_mutex_default_class;
+	if (data_size > KMALLOC_MAX_SIZE - offset)
+		return ERR_PTR(-ENOMEM);
+	mutex = kzalloc(offset + data_size, GFP_KERNEL | __GFP_NOWARN);
+	if (!mutex)
+		return ERR_PTR(-ENOMEM);
+	__mutex_init(mutex, lock_class->name, &lock_class->key);
+	*data = (char *)mutex + offset;
 	return ksharp_track(mutex);
 }
 

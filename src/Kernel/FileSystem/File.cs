@@ -25,24 +25,12 @@ namespace KernelSharp.FileSystem
 
         /// <summary>
         /// The file position (<c>f_pos</c>). Read and write get it as their <c>position</c>
-        /// argument; <see cref="IFileOperations.Seek"/> uses this for SEEK_CUR.
+        /// argument; <see cref="ISeek.Seek"/> uses this for SEEK_CUR.
         /// </summary>
         public long Position => Native.ksharp_file_position(_file);
 
         /// <summary>The device number of the node that was opened: which of a driver's minors this is.</summary>
         public DeviceNumber Device => new(Native.ksharp_file_major(_file), Native.ksharp_file_minor(_file));
-
-        /// <summary>
-        /// One word of per-open state (<c>private_data</c>), for the driver to set in
-        /// <see cref="IFileOperations.Open"/> and read in later operations on the same open
-        /// file: typically an index into the driver's devices. It starts as 0 and is never
-        /// dereferenced by the library.
-        /// </summary>
-        public nuint PrivateData
-        {
-            get => Native.ksharp_file_private_data(_file);
-            set => Native.ksharp_file_set_private_data(_file, value);
-        }
     }
 
     /// <summary>Open flags from <c>&lt;uapi/asm-generic/fcntl.h&gt;</c> (identical on every kernel version).</summary>

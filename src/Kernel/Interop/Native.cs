@@ -84,10 +84,8 @@ namespace KernelSharp.Interop
         internal static extern uint ksharp_file_major(void* file);
         [RuntimeImport(Shim, "ksharp_file_minor"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_file_minor(void* file);
-        [RuntimeImport(Shim, "ksharp_file_private_data"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern nuint ksharp_file_private_data(void* file);
         [RuntimeImport(Shim, "ksharp_file_set_private_data"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void ksharp_file_set_private_data(void* file, nuint data);
+        internal static extern void ksharp_file_set_private_data(void* file, void* data);
 
         // ksharp_chrdev.c
         [RuntimeImport(Shim, "ksharp_alloc_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -113,7 +111,7 @@ namespace KernelSharp.Interop
 
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_mutex_create();
+        internal static extern void* ksharp_mutex_create(void* lockClass, nuint dataSize, void** data);
         [RuntimeImport(Shim, "ksharp_mutex_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_mutex_destroy(void* mutex);
         [RuntimeImport(Shim, "ksharp_mutex_lock_interruptible"), MethodImpl(MethodImplOptions.InternalCall)]

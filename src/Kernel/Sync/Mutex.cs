@@ -1,5 +1,6 @@
-// Sleeping locks (<linux/mutex.h>). The mutex itself lives in kernel memory the shim
-// allocates, because struct mutex's layout depends on the kernel's configuration.
+// Sleeping locks (<linux/mutex.h>) that guard no data of their own: they serialize a
+// sequence, such as a read-modify-write of module parameters the kernel also reaches, or
+// a conversation with hardware. A lock around data is a Mutex<T> (MutexOfT.cs).
 using System;
 using KernelSharp.Interop;
 
@@ -7,11 +8,13 @@ namespace KernelSharp.Sync
 {
     /// <summary>
     /// A kernel mutex: a sleeping lock for process context (file operations, init, exit).
-    /// Lock it with <see cref="LockInterruptible"/> in anything user space waits on, so a
-    /// signal can end the wait; the returned guard unlocks once when disposed:
+    /// Each <see cref="Create"/> call site in a driver is its own lockdep class, as each
+    /// <c>mutex_init</c> is in C. Lock it with <see cref="LockInterruptible"/> in anything user
+    /// space waits on, so a signal can end the wait:
     /// <code>
-    /// if (device.Lock.LockInterruptible(out MutexGuard guard).Failed)
-    ///     return Error.ERESTARTSYS;
+    /// Result locked = s_lock.LockInterruptible(out MutexGuard guard);
+    /// if (locked.Failed)
+    ///     return locked.Error; // ERRESTARTSYS
     /// using (guard) { ... }
     /// </code>
     /// <see cref="Dispose"/> frees the mutex once; it must not be held then.
@@ -21,14 +24,18 @@ namespace KernelSharp.Sync
         private void* _mutex;
 
         /// <summary>Allocates and initializes a mutex. ENOMEM when memory runs out.</summary>
-        public static Result Create(out Mutex mutex)
+        public static Result Create(out Mutex mutex) => CreateInClass(out mutex, null);
+
+        /// <summary>Create with the lockdep class of the call site (the build tool routes each call here).</summary>
+        internal static Result CreateInClass(out Mutex mutex, void* lockClass)
         {
             mutex = default;
-            void* created = Native.ksharp_mutex_create();
-            if (created == null)
-                return Error.ENOMEM;
-            mutex._mutex = created;
-            return Result.Ok;
+            void* data;
+            void* created = Native.ksharp_mutex_create(lockClass, 0, &data);
+            Result result = ShimResult.FromPointer(created);
+            if (result.IsOk)
+                mutex._mutex = created;
+            return result;
         }
 
         public bool IsEmpty => _mutex == null;
@@ -41,24 +48,17 @@ namespace KernelSharp.Sync
         public Result LockInterruptible(out MutexGuard guard)
         {
             guard = default;
-            if (Native.ksharp_mutex_lock_interruptible(Required()) != 0)
-                return Error.ERESTARTSYS;
-            guard = new MutexGuard(_mutex);
-            return Result.Ok;
+            Result locked = MutexCalls.LockInterruptible(MutexCalls.Required(_mutex));
+            if (locked.IsOk)
+                guard = new MutexGuard(_mutex);
+            return locked;
         }
 
         /// <summary>Takes the mutex, sleeping as long as it takes (mutex_lock): for paths no signal may cut short.</summary>
         public MutexGuard Lock()
         {
-            Native.ksharp_mutex_lock(Required());
+            Native.ksharp_mutex_lock(MutexCalls.Required(_mutex));
             return new MutexGuard(_mutex);
-        }
-
-        private void* Required()
-        {
-            if (_mutex == null)
-                Environment.FailFast("InvalidOperationException: lock of a mutex that was never created or already freed");
-            return _mutex;
         }
 
         public void Dispose()
@@ -84,5 +84,20 @@ namespace KernelSharp.Sync
             Native.ksharp_mutex_unlock(_mutex);
             _mutex = null;
         }
+    }
+
+    /// <summary>What both mutex types do the same way.</summary>
+    internal static unsafe class MutexCalls
+    {
+        public static void* Required(void* mutex)
+        {
+            if (mutex == null)
+                Environment.FailFast("InvalidOperationException: lock of a mutex that was never created or already freed");
+            return mutex;
+        }
+
+        /// <summary>mutex_lock_interruptible: Ok, or ERESTARTSYS when a signal ended the wait.</summary>
+        public static Result LockInterruptible(void* mutex) =>
+            Native.ksharp_mutex_lock_interruptible(mutex) == 0 ? Result.Ok : Error.ERESTARTSYS;
     }
 }

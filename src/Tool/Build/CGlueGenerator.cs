@@ -58,8 +58,11 @@ public static class CGlueGenerator
 
         AppendSymbols(c, names, model);
 
-        // Data the generated C# properties reach by address: string and array parameters,
-        // shared variables.
+        for (int i = 0; i < model.LockClasses.Count; i++)
+            c.Append($"\n/* Lockdep class of the mutex created at {model.LockClasses[i].Name}. */\nstatic struct ksharp_lock_class {GlueNames.LockClass(m, i)} = {{ .name = {Literal(model.LockClasses[i].Name)} }};\n");
+
+        // Data the generated C# reaches by address: string and array parameters, shared
+        // variables, lock classes.
         c.Append($"\nstatic void *const {m}_storage[] = {{\n");
         foreach (var (expression, _) in GlueNames.StorageSlots(model))
             c.Append($"\t{expression},\n");
@@ -105,10 +108,10 @@ public static class CGlueGenerator
         var slots = new List<string>();
         foreach (FileOperationSlot slot in FileOperationSlot.All)
         {
-            if (!type.Implemented.HasFlag(slot.Operation))
+            if (!type.Slots.HasFlag(slot.Operation))
                 continue;
             string what = GlueNames.FileOperationEntry(index, slot.Operation);
-            if (slot.KernelParameters == slot.EntryParameters && slot.AfterCall is null)
+            if (slot.CalledDirectly(type))
             {
                 // The C# entry has the slot's own signature: the kernel calls it directly.
                 slots.Add($".{slot.Slot} = {names.CSharpEntry(what)}");
@@ -116,7 +119,7 @@ public static class CGlueGenerator
             else
             {
                 c.Append(Wrapper($"static {slot.CReturn} {m}_{what}({slot.KernelParameters})", slot.CReturn,
-                    $"{names.CSharpEntry(what)}({slot.EntryArguments})", slot.AfterCall));
+                    $"{names.CSharpEntry(what)}({slot.EntryArguments(type)})", slot.AfterCall));
                 slots.Add($".{slot.Slot} = {m}_{what}");
             }
             if (slot.ExtraSlots is { } extra)

@@ -56,11 +56,11 @@ public static class CSharpGlueGenerator
             FileOperationsType type = model.FileOperations[i];
             foreach (FileOperationSlot slot in FileOperationSlot.All)
             {
-                if (!type.Implemented.HasFlag(slot.Operation))
+                if (!type.Slots.HasFlag(slot.Operation))
                     continue;
                 string what = GlueNames.FileOperationEntry(i, slot.Operation);
-                string body = slot.CSharpBody(type.TypeName);
-                string signature = $"{slot.CSharpReturn} {Pascal(what)}({slot.CSharpParameters}) {(body.StartsWith('{') ? body : $"=> {body};")}";
+                string body = slot.CSharpBody(type);
+                string signature = $"{slot.CSharpReturn} {Pascal(what)}({slot.CSharpParameters(type)}){(body.StartsWith('{') ? $"\n        {body}" : $" => {body};")}";
                 s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static {signature}\n");
             }
         }
@@ -94,7 +94,9 @@ public static class CSharpGlueGenerator
             s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} Import_{import.Symbol}({Parameters(import.Parameters)});\n");
         foreach (var (_, field) in GlueNames.StorageSlots(model))
             s.Append($"\n        internal static nint {field};\n");
-        s.Append("    }\n}\n");
+        s.Append("    }\n");
+        AppendLockClassSites(s, model);
+        s.Append("}\n");
         foreach (SpanParameter parameter in model.SpanParameters)
             AppendSpanProperty(s, parameter);
         foreach (ImportedFunction import in model.Imports)
@@ -128,7 +130,36 @@ public static class CSharpGlueGenerator
 
             """);
         s.Append("}\n");
+        if (model.LockClasses.Count > 0)
+            s.Append("""
+
+                namespace System.Runtime.CompilerServices
+                {
+                    // Roslyn redirects the call at each location named by this attribute (matched by name).
+                    [global::System.AttributeUsage(global::System.AttributeTargets.Method, AllowMultiple = true)]
+                    internal sealed class InterceptsLocationAttribute : global::System.Attribute
+                    {
+                        public InterceptsLocationAttribute(int version, string data) { }
+                    }
+                }
+
+            """);
         return s.ToString();
+    }
+
+    // Each Mutex.Create call of the driver, redirected to pass its site's lockdep class.
+    private static void AppendLockClassSites(StringBuilder s, DriverModel model)
+    {
+        if (model.LockClasses.Count == 0)
+            return;
+        s.Append("\n    internal static class LockClassSites\n    {\n");
+        for (int i = 0; i < model.LockClasses.Count; i++)
+        {
+            LockClassSite site = model.LockClasses[i];
+            s.Append($"        [global::System.Runtime.CompilerServices.InterceptsLocation({site.LocationVersion}, \"{site.Location}\")] // {site.Name}\n");
+            s.Append($"        internal static global::KernelSharp.Result Create{i}(out {site.MutexType} mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, ModuleEntryPoints.LockClass_{i});\n");
+        }
+        s.Append("    }\n");
     }
 
     private static string Parameters(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}"));

@@ -20,6 +20,9 @@ public sealed record DriverModel(
     /// <summary>Variables shared with other modules, exported or imported.</summary>
     public IReadOnlyList<SharedVariable> Variables { get; init; } = [];
 
+    /// <summary>Where the driver creates mutexes: each site is a lockdep class.</summary>
+    public IReadOnlyList<LockClassSite> LockClasses { get; init; } = [];
+
     /// <summary>Modules whose exports this one uses ([assembly: ModuleDependency]).</summary>
     public IReadOnlyList<ModuleDependency> Dependencies { get; init; } = [];
 }
@@ -73,12 +76,21 @@ public sealed record SpanParameter(
     public bool IsString => ElementType is null;
 }
 
-/// <summary>The IFileOperations members a type can implement (see FileOperationSlot for each).</summary>
+/// <summary>The file operations a type can implement, each an interface named I + the operation (see FileOperationSlot for each).</summary>
 [Flags]
 public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32 }
 
-/// <summary>A type implementing IFileOperations and the slots it fills.</summary>
-public sealed record FileOperationsType(string TypeName, FileOperation Implemented);
+/// <summary>The per-open state of a file operations type: its C# type, and whether it owns anything to dispose.</summary>
+public sealed record FileStateType(string TypeName, bool Disposable);
+
+/// <summary>A file operations type: the operations its methods implement, and its per-open state if any.</summary>
+public sealed record FileOperationsType(string TypeName, FileOperation Implemented, FileStateType? State = null)
+{
+    public bool HasState => State is not null;
+
+    /// <summary>The slots of its table: the operations it implements, and open and release, which allocate and free per-open state.</summary>
+    public FileOperation Slots => HasState ? Implemented | FileOperation.Open | FileOperation.Release : Implemented;
+}
 
 public static class ParameterTypes
 {

@@ -1,58 +1,118 @@
 namespace KernelSharp.Tool.Build;
 
 /// <summary>
-/// How each IFileOperations member crosses from the kernel's file_operations slot to C#:
-/// the C wrapper's signature, what it passes to the C# entry point, and the generated C#
-/// entry point. One row per operation, so the C and C# generators cannot disagree.
+/// How each file operation crosses from the kernel's file_operations slot to C#: the C
+/// wrapper's signature, what it passes to the C# entry point, and the generated C# entry
+/// point. One row per operation, so the C and C# generators cannot disagree. A type with
+/// per-open state gets the state after the file: the C glue passes <c>file-&gt;private_data</c>.
 /// </summary>
 public sealed record FileOperationSlot(
     FileOperation Operation,
     string Slot,
     string CReturn,
     string KernelParameters,
-    string EntryParameters,
-    string EntryArguments,
+    string ExtraEntryParameters,
+    string ExtraEntryArguments,
     string CSharpReturn,
-    string CSharpParameters,
-    Func<string, string> CSharpBody,
+    string ExtraCSharpParameters,
+    Func<string, string> CSharpCall,
+    Func<string, string>? CSharpReturnOf = null,
     string? AfterCall = null,
     string? ExtraSlots = null)
 {
     private const string Glue = "global::KernelSharp.Glue.EntryPoints";
+    private const string FileState = "global::KernelSharp.Glue.FileState";
 
     /// <summary>In the kernel's slot order.</summary>
     public static IReadOnlyList<FileOperationSlot> All { get; } =
     [
         new(FileOperation.Seek, "llseek", "loff_t",
-            "struct file *file, loff_t offset, int whence", "struct file *file, loff_t offset, int whence", "file, offset, whence",
-            "long", "void* file, long offset, int whence",
-            type => $"{Glue}.LongReturn({type}.Seek({Glue}.File(file), offset, {Glue}.Origin(whence)))",
+            "struct file *file, loff_t offset, int whence", ", loff_t offset, int whence", ", offset, whence",
+            "long", ", long offset, int whence",
+            arguments => $"Seek({arguments}, offset, {Glue}.Origin(whence))",
+            call => $"{Glue}.LongReturn({call})",
             // The new position becomes the file's, as the kernel's own llseek helpers do.
             AfterCall: "if (ret >= 0)\n\t\tfile->f_pos = ret;"),
         new(FileOperation.Read, "read", "ssize_t",
             "struct file *file, char __user *buffer, size_t length, loff_t *position",
-            "struct file *file, char __user *buffer, size_t length, loff_t *position", "file, buffer, length, position",
-            "nint", "void* file, nint buffer, nuint length, long* position",
-            type => $"{Glue}.SizeReturn({type}.Read({Glue}.File(file), {Glue}.Writer(buffer, length), ref *position))"),
+            ", char __user *buffer, size_t length, loff_t *position", ", buffer, length, position",
+            "nint", ", nint buffer, nuint length, long* position",
+            arguments => $"Read({arguments}, {Glue}.Writer(buffer, length), ref *position)",
+            call => $"{Glue}.SizeReturn({call})"),
         new(FileOperation.Write, "write", "ssize_t",
             "struct file *file, const char __user *buffer, size_t length, loff_t *position",
-            "struct file *file, const char __user *buffer, size_t length, loff_t *position", "file, buffer, length, position",
-            "nint", "void* file, nint buffer, nuint length, long* position",
-            type => $"{Glue}.SizeReturn({type}.Write({Glue}.File(file), {Glue}.Reader(buffer, length), ref *position))"),
+            ", const char __user *buffer, size_t length, loff_t *position", ", buffer, length, position",
+            "nint", ", nint buffer, nuint length, long* position",
+            arguments => $"Write({arguments}, {Glue}.Reader(buffer, length), ref *position)",
+            call => $"{Glue}.SizeReturn({call})"),
         new(FileOperation.Ioctl, "unlocked_ioctl", "long",
             "struct file *file, unsigned int command, unsigned long argument",
-            "struct file *file, unsigned int command, unsigned long argument", "file, command, argument",
-            "long", "void* file, uint command, nuint argument",
-            type => $"{Glue}.LongReturn({type}.Ioctl({Glue}.File(file), {Glue}.Command(command), {Glue}.Argument(argument)))",
+            ", unsigned int command, unsigned long argument", ", command, argument",
+            "long", ", uint command, nuint argument",
+            arguments => $"Ioctl({arguments}, {Glue}.Command(command), {Glue}.Argument(argument))",
+            call => $"{Glue}.LongReturn({call})",
             // 32-bit processes: the same commands, the argument widened as a pointer.
             ExtraSlots: ".compat_ioctl = compat_ptr_ioctl"),
         new(FileOperation.Open, "open", "int",
-            "struct inode *inode, struct file *file", "struct file *file", "file",
-            "int", "void* file",
-            type => $"{type}.Open({Glue}.File(file)).ToErrno()"),
+            "struct inode *inode, struct file *file", "", "",
+            "int", "",
+            arguments => $"Open({arguments})",
+            call => $"{call}.ToErrno()"),
         new(FileOperation.Release, "release", "int",
-            "struct inode *inode, struct file *file", "struct file *file", "file",
-            "int", "void* file",
-            type => $"{{ {type}.Release({Glue}.File(file)); return 0; }}"),
+            "struct inode *inode, struct file *file", "", "",
+            "int", "",
+            arguments => $"Release({arguments})"),
     ];
+
+    /// <summary>Open allocates the state, so it is the one entry that is not given it.</summary>
+    private bool TakesState => Operation != FileOperation.Open;
+
+    /// <summary>The C# entry's C prototype arguments.</summary>
+    public string EntryParameters(FileOperationsType type) =>
+        $"struct file *file{(type.HasState && TakesState ? ", void *state" : "")}{ExtraEntryParameters}";
+
+    /// <summary>What the C wrapper passes to the C# entry.</summary>
+    public string EntryArguments(FileOperationsType type) =>
+        $"file{(type.HasState && TakesState ? ", file->private_data" : "")}{ExtraEntryArguments}";
+
+    /// <summary>The kernel calls the C# entry directly when it has the slot's own signature.</summary>
+    public bool CalledDirectly(FileOperationsType type) => KernelParameters == EntryParameters(type) && AfterCall is null;
+
+    public string CSharpParameters(FileOperationsType type) =>
+        $"void* file{(type.HasState && TakesState ? ", void* state" : "")}{ExtraCSharpParameters}";
+
+    /// <summary>The C# entry's body: an expression, or a block starting with '{'.</summary>
+    public string CSharpBody(FileOperationsType type)
+    {
+        string file = $"{Glue}.File(file)";
+        if (type.State is not { } state)
+        {
+            string call = $"{type.TypeName}.{CSharpCall(file)}";
+            return Operation == FileOperation.Release ? $"{{ {call}; return 0; }}" : CSharpReturnOf!(call);
+        }
+        string stateType = $"{FileState}<{state.TypeName}>";
+        string dispose = state.Disposable ? $"{{ {stateType}.At(state).Dispose(); " : "";
+        string disposed = state.Disposable ? " }" : "";
+        bool implemented = type.Implemented.HasFlag(Operation);
+        if (Operation == FileOperation.Open)
+        {
+            // Zeroed state, filled by the driver's Open if it has one; a failed open disposes it.
+            string open = implemented ? CSharpReturnOf!($"{type.TypeName}.{CSharpCall($"{file}, out {stateType}.At(state)")}") : "0";
+            return $$"""
+                {
+                            void* state = {{stateType}}.Allocate(file);
+                            if (state == null)
+                                return global::KernelSharp.Error.ENOMEM.Errno;
+                            int ret = {{open}};
+                            if (ret != 0)
+                                {{dispose}}{{stateType}}.Free(file, state);{{disposed}}
+                            return ret;
+                        }
+                """;
+        }
+        string driverCall = $"{type.TypeName}.{CSharpCall($"ref {stateType}.At(state), {file}")}";
+        if (Operation == FileOperation.Release)
+            return $"{{ {(implemented ? $"{driverCall}; " : "")}{(state.Disposable ? $"{stateType}.At(state).Dispose(); " : "")}{stateType}.Free(file, state); return 0; }}";
+        return CSharpReturnOf!(driverCall);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class GlueNames(string module)
     /// <summary>
     /// The C data the generated C# reaches by address, in the order the C glue lists it for
     /// init: (C expression, C# field). String parameters, array parameters and their counts,
-    /// shared variables.
+    /// shared variables, lock classes.
     /// </summary>
     public static IEnumerable<(string CExpression, string Field)> StorageSlots(DriverModel model)
     {
@@ -33,7 +33,12 @@ public sealed class GlueNames(string module)
         }
         foreach (SharedVariable variable in model.Variables)
             yield return ($"&{variable.Symbol}", $"Variable_{variable.Symbol}");
+        for (int i = 0; i < model.LockClasses.Count; i++)
+            yield return ($"&{LockClass(m, i)}", $"LockClass_{i}");
     }
+
+    /// <summary>The C variable of the driver's <paramref name="index"/>th lock class.</summary>
+    public static string LockClass(string module, int index) => $"{module}_lock_class{index}";
 
     /// <summary>The arguments that pass a symbol's parameters on (the same text in C and C#).</summary>
     public static string CArguments(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => p.Name));
@@ -51,8 +56,8 @@ public sealed class GlueNames(string module)
         yield return (Exit, "void", "void");
         for (int i = 0; i < model.FileOperations.Count; i++)
             foreach (FileOperationSlot slot in FileOperationSlot.All)
-                if (model.FileOperations[i].Implemented.HasFlag(slot.Operation))
-                    yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.EntryParameters);
+                if (model.FileOperations[i].Slots.HasFlag(slot.Operation))
+                    yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.EntryParameters(model.FileOperations[i]));
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             yield return (SeqShowEntry(i), "int", "struct seq_file *seq");
         foreach (ExportedFunction export in model.Exports)

@@ -30,6 +30,9 @@ public sealed class CoreChecksModule : IKernelModule
     [ModuleParameter("Writable at run time through sysfs", Permissions = ParameterPermissions.ReadAllWriteOwner)]
     public static int tunable = 5;
 
+    [ModuleParameter("Refuse opens of /dev/cksession with ENOMEM after their state is allocated", Permissions = ParameterPermissions.ReadAllWriteOwner)]
+    public static bool session_fail;
+
     [ModuleParameter("A bool parameter", Permissions = ParameterPermissions.ReadAllWriteOwner)]
     public static bool verbose;
 
@@ -65,6 +68,9 @@ public sealed class CoreChecksModule : IKernelModule
         Result registered = MiscDevice.Register<EchoDevice>("corechecks"u8, out s_echo);
         if (registered.Failed)
             return registered;
+        registered = MiscDevice.Register<SessionDevice>("cksession"u8, out s_session);
+        if (registered.Failed)
+            return registered;
 
         switch (fail)
         {
@@ -93,12 +99,15 @@ public sealed class CoreChecksModule : IKernelModule
     }
 
     private static MiscDevice s_echo;
+    private static MiscDevice s_session;
 
     public static void Exit()
     {
+        s_session.Dispose();
         s_echo.Dispose();
         s_echo.Dispose(); // a second Dispose does nothing
         Log.Info($"corechecks: unloaded with tunable={tunable}, {EchoDevice.Opens} opens, {EchoDevice.Releases} releases");
+        Log.Info($"corechecks: sessions: {SessionDevice.Opens} opened, {SessionDevice.Refused} refused, {SessionDevice.Releases} released, {Session.Disposals} disposed");
     }
 
     // Ports nothing in QEMU's PC decodes: reads float high, writes go nowhere.
@@ -235,7 +244,7 @@ internal sealed class Lazy
 }
 
 /// <summary>/dev/corechecks: keeps the last 64 bytes written and reads them back from the file position.</summary>
-public sealed class EchoDevice : IFileOperations
+public sealed class EchoDevice : IOpen, IRelease, IRead, IWrite
 {
     private const int Capacity = 64;
     private static Store s_store;
@@ -284,5 +293,69 @@ public sealed class EchoDevice : IFileOperations
             position += copied.Value;
             return copied.Value;
         }
+    }
+}
+
+/// <summary>What one open of /dev/cksession owns: a buffer of its own, released with the state.</summary>
+public struct Session : IDisposable
+{
+    public const int Capacity = 32;
+    public static int Disposals;
+    public KernelBuffer Notes;
+    public int Length;
+    public int ReadOffset;
+
+    public void Dispose()
+    {
+        if (!Notes.IsEmpty)
+            Disposals++;
+        Notes.Dispose();
+    }
+}
+
+/// <summary>
+/// /dev/cksession: per-open state. Each open file keeps the last write (up to 32 bytes) for
+/// itself and reads it back; two open files never see each other's data.
+/// </summary>
+public sealed class SessionDevice : IOpen<Session>, IRelease<Session>, IRead<Session>, IWrite<Session>
+{
+    public static int Opens;
+    public static int Refused;
+    public static int Releases;
+
+    public static Result Open(File file, out Session session)
+    {
+        session = default;
+        Result allocated = KernelBuffer.Allocate(Session.Capacity, Gfp.Kernel, out session.Notes);
+        if (allocated.Failed)
+            return allocated;
+        if (CoreChecksModule.session_fail)
+        {
+            Refused++;
+            return Error.ENOMEM; // the glue disposes the state: its buffer is not leaked
+        }
+        Opens++;
+        return Result.Ok;
+    }
+
+    public static void Release(ref Session session, File file) => Releases++;
+
+    public static Result<nint> Write(ref Session session, File file, UserReader source, ref long position)
+    {
+        Result<int> copied = source.CopyTo(session.Notes.Span);
+        if (copied.Failed)
+            return copied.Error;
+        session.Length = copied.Value;
+        session.ReadOffset = 0;
+        return copied.Value;
+    }
+
+    public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position)
+    {
+        Result<int> copied = destination.CopyFrom(session.Notes.Span.Slice(session.ReadOffset, session.Length - session.ReadOffset));
+        if (copied.Failed)
+            return copied.Error;
+        session.ReadOffset += copied.Value;
+        return copied.Value;
     }
 }

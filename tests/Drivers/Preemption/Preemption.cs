@@ -37,7 +37,7 @@ public sealed class PreemptionModule : IKernelModule
     }
 }
 
-public sealed class Commands : IFileOperations
+public sealed class Commands : IWrite
 {
     public static int Holds;
     public static int MostHolders;

@@ -24,6 +24,13 @@ public class CoreLibraryTests
             echo "read in threes [$(dd if=/dev/corechecks bs=3 count=2 2>/dev/null)]"
             printf 'write fault: '; /kswrite /dev/corechecks --fault
             printf 'read fault: '; /kswrite /dev/corechecks --read-fault
+            exec 3<>/dev/cksession 4<>/dev/cksession
+            printf one >&3
+            printf two-two >&4
+            echo "session 3 [$(cat <&3)] session 4 [$(cat <&4)]"
+            exec 3<&- 4<&-
+            echo 1 > /sys/module/corechecks/parameters/session_fail
+            cat /dev/cksession || echo "refused open"
             rmmod corechecks || exit 11
             exit 0
             """, Guest.CoreChecks);
@@ -49,6 +56,10 @@ public class CoreLibraryTests
         GuestAssert.Contains(result, "read fault: kswrite: read errno EFAULT");
         // echo, cat, dd and the two kswrite calls: every open released, the device gone once.
         GuestAssert.Contains(result, "corechecks: unloaded with tunable=77, 5 opens, 5 releases");
+        // Per-open state: each open file its own; disposed after release and after a refused open.
+        GuestAssert.Contains(result, "session 3 [one] session 4 [two-two]");
+        GuestAssert.Contains(result, "refused open");
+        GuestAssert.Contains(result, "corechecks: sessions: 2 opened, 1 refused, 2 released, 3 disposed");
     }
 }
 

@@ -11,7 +11,7 @@ public class ModelReaderTests
                 [ModuleParameter("First port", Permissions = ParameterPermissions.ReadAllWriteOwner)] public static int port = 0x10f4;
                 [ModuleParameter("Verbose", Name = "verbose")] internal static bool s_verbose;
             """, """[KernelModule("snippet", Author = "A. Hacker", Description = "Says \"hi\"", License = "Dual MIT/GPL")]""") + """
-            public sealed class Device : IFileOperations
+            public sealed class Device : IWrite, IRelease
             {
                 public static Result<nint> Write(File file, UserReader source, ref long position) => (nint)source.Length;
                 public static void Release(File file) { }
@@ -32,7 +32,7 @@ public class ModelReaderTests
     public void Reads_seek_ioctl_and_seq_show_types()
     {
         DriverModel model = Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
-            public sealed class Device : IFileOperations
+            public sealed class Device : ISeek, IIoctl
             {
                 public static Result<long> Seek(File file, long offset, SeekOrigin origin) => offset;
                 public static Result<long> Ioctl(File file, IoctlCommand command, IoctlArgument argument) => 0;
@@ -126,7 +126,7 @@ public class ModelReaderTests
     public void Generated_entry_points_compile_with_the_driver()
     {
         var compiled = Drivers.Compile(Drivers.Module("[ModuleParameter(\"n\")] public static ulong count = 3;") + """
-            public sealed class Device : IFileOperations
+            public sealed class Device : IOpen, IRead
             {
                 public static Result Open(File file) => Result.Ok;
                 public static Result<nint> Read(File file, UserWriter destination, ref long position) => 0;
@@ -137,5 +137,98 @@ public class ModelReaderTests
         Assert.Contains("[global::System.Runtime.RuntimeExport(\"snippet__cs_fops0_read\")]", compiled.Glue);
         Assert.DoesNotContain("fops0_write", compiled.Glue);
         Assert.Contains("global::SnippetModule.count = unchecked((ulong)value)", compiled.Glue);
+    }
+
+    [Fact]
+    public void Reads_per_open_state_and_gives_it_open_and_release_slots()
+    {
+        DriverModel model = Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
+            public struct Session : System.IDisposable
+            {
+                public int Reads;
+                public void Dispose() { }
+            }
+            public sealed class Device : IRead<Session>
+            {
+                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Reads++;
+            }
+            """);
+        FileOperationsType device = Assert.Single(model.FileOperations);
+        Assert.Equal(FileOperation.Read, device.Implemented);
+        Assert.Equal(new FileStateType("global::Session", Disposable: true), device.State);
+        Assert.Equal(FileOperation.Read | FileOperation.Open | FileOperation.Release, device.Slots);
+    }
+
+    [Fact]
+    public void Operations_with_and_without_state_cannot_mix()
+    {
+        var error = Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
+            public struct Session { public int Reads; }
+            public sealed class Device : IRead<Session>, IWrite
+            {
+                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => 0;
+                public static Result<nint> Write(File file, UserReader source, ref long position) => 0;
+            }
+            """));
+        Assert.Equal("Snippet.cs(9,21): operations with per-open state (IRead<Session>) and without (IRead) cannot mix in one type; give every operation the state", error.Message);
+    }
+
+    [Fact]
+    public void Generated_entry_points_allocate_per_open_state_and_dispose_it_once()
+    {
+        var compiled = Drivers.Compile(Drivers.Module("") + """
+            public struct Session : System.IDisposable
+            {
+                public int Reads;
+                public void Dispose() { }
+            }
+            public sealed class Device : IOpen<Session>, IRead<Session>
+            {
+                public static Result Open(File file, out Session session) { session = default; return Result.Ok; }
+                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Reads++;
+            }
+            """);
+        const string State = "global::KernelSharp.Glue.FileState<global::Session>";
+        Assert.Contains($"void* state = {State}.Allocate(file);", compiled.Glue);
+        Assert.Contains($"int ret = global::Device.Open(global::KernelSharp.Glue.EntryPoints.File(file), out {State}.At(state)).ToErrno();", compiled.Glue);
+        Assert.Contains($"if (ret != 0)\n                {{ {State}.At(state).Dispose(); {State}.Free(file, state); }}", compiled.Glue);
+        // No Release of its own: the generated one still disposes and frees the state.
+        Assert.Contains($"private static int Fops0Release(void* file, void* state)\n        {{ {State}.At(state).Dispose(); {State}.Free(file, state); return 0; }}", compiled.Glue);
+        Assert.Contains($"global::Device.Read(ref {State}.At(state), ", compiled.Glue);
+        string c = CGlueGenerator.GenerateC(compiled.Model);
+        Assert.Contains("return snippet__cs_fops0_read(file, file->private_data, buffer, length, position);", c);
+        Assert.Contains("return snippet__cs_fops0_release(file, file->private_data);", c);
+    }
+
+    [Fact]
+    public void Each_mutex_creation_site_gets_its_own_lock_class()
+    {
+        var compiled = Drivers.Compile(Drivers.Usings + """
+            using KernelSharp.Sync;
+            [KernelModule("snippet")]
+            public sealed class SnippetModule : IKernelModule
+            {
+                private static Mutex s_first;
+                private static Mutex<Counter> s_second;
+                public static Result Init()
+                {
+                    Result result = Mutex.Create(out s_first);
+                    return result.Failed ? result : Mutex<Counter>.Create(out s_second);
+                }
+                public static void Exit() { s_second.Dispose(); s_first.Dispose(); }
+            }
+            public struct Counter : System.IDisposable
+            {
+                public int Count;
+                public void Dispose() { }
+            }
+            """);
+        Assert.Equal(["SnippetModule.Init: s_first", "SnippetModule.Init: s_second"], compiled.Model.LockClasses.Select(site => site.Name));
+        string c = CGlueGenerator.GenerateC(compiled.Model);
+        Assert.Contains("static struct ksharp_lock_class snippet_lock_class0 = { .name = \"SnippetModule.Init: s_first\" };", c);
+        Assert.Contains("static struct ksharp_lock_class snippet_lock_class1 = { .name = \"SnippetModule.Init: s_second\" };", c);
+        Assert.Contains("\t&snippet_lock_class1,\n", c);
+        Assert.Contains("internal static global::KernelSharp.Result Create1(out global::KernelSharp.Sync.Mutex<global::Counter> mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, ModuleEntryPoints.LockClass_1);", compiled.Glue);
+        Assert.Contains("LockClass_1 = (nint)storage[1];", compiled.Glue);
     }
 }
