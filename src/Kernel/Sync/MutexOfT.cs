@@ -96,7 +96,7 @@ namespace KernelSharp.Sync
         {
             get
             {
-                if (_mutex == null)
+                if (_data == null)
                     Environment.FailFast("InvalidOperationException: data of a mutex that is not held");
                 return ref *_data;
             }

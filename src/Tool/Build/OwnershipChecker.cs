@@ -1,15 +1,20 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelSharp.Tool.Build;
 
 /// <summary>
-/// Refuses copies of owned values in driver code. An owned value is a struct implementing
-/// IDisposable (PortRegion, MiscDevice, KernelBuffer, or a driver's own) or a ref struct with
-/// a Dispose method (MutexGuard): it holds a kernel resource, and two copies would both
-/// release it. Assignments, initializers, by-value arguments, returns and foreach are checked. Values move by <c>out</c> at creation,
-/// travel by <c>ref</c>, and change owner with <c>Owned.Take(ref x)</c>, which empties the source.
+/// Refuses copies of owned values in driver code. An owned value holds a kernel resource,
+/// and two copies would both release it: a struct implementing IDisposable (PortRegion,
+/// KernelBuffer, Mutex&lt;T&gt;, or a driver's own), a ref struct with a Dispose method
+/// (MutexGuard), or any struct or tuple with an owned field. Every way C# copies a value is
+/// checked: assignments, initializers, by-value arguments, returns, foreach, tuples,
+/// <c>with</c>, collection expressions, patterns that declare a variable, lambdas that return
+/// a captured owned value, and each branch of <c>?:</c>, <c>??</c> and <c>switch</c>
+/// expressions. Values move by <c>out</c> at creation, travel by <c>ref</c>, and change owner
+/// with <c>Owned.Take(ref x)</c>, which empties the source.
 /// </summary>
 public static class OwnershipChecker
 {
@@ -20,58 +25,73 @@ public static class OwnershipChecker
         INamedTypeSymbol? disposable = compilation.GetTypeByMetadataName("System.IDisposable");
         if (disposable is null)
             return [];
+        var owned = new OwnedTypes(disposable);
         var problems = new List<string>();
         foreach (SyntaxTree tree in driverTrees)
         {
             SemanticModel model = compilation.GetSemanticModel(tree);
-            var walker = new CopyFinder(disposable, problems);
-            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
-            {
-                // Each body or initializer once, from its outermost operation.
-                if (node is not (Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax))
-                    continue;
-                if (node.Ancestors().Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax))
-                    continue;
-                if (model.GetOperation(node) is { } operation)
-                    walker.Visit(operation);
-            }
+            var walker = new CopyFinder(owned, problems);
+            foreach (IOperation operation in BodyOperations.Of(model, tree))
+                walker.Visit(operation);
         }
         return problems.Distinct().ToList();
     }
 
-    private sealed class CopyFinder(INamedTypeSymbol disposable, List<string> problems) : OperationWalker
+    private sealed class CopyFinder(OwnedTypes owned, List<string> problems) : OperationWalker
     {
-        // A struct that releases something when disposed: IDisposable, or (a ref struct such as
-        // MutexGuard, which C# disposes by pattern) a public parameterless Dispose method.
-        private bool IsOwned(ITypeSymbol? type) =>
-            type is { IsValueType: true } && (type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
-                || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public }));
-
         // A read of a variable that holds an owned value (not a fresh value from a call).
         private void CheckCopy(IOperation? value, string what)
         {
-            while (value is IConversionOperation conversion)
-                value = conversion.Operand;
-            if (value is null || !IsOwned(value.Type))
-                return;
-            string? name = value switch
+            while (value is IConversionOperation or IParenthesizedOperation)
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+            switch (value)
             {
-                ILocalReferenceOperation local => local.Local.Name,
-                IFieldReferenceOperation field => field.Field.Name,
-                IParameterReferenceOperation parameter => parameter.Parameter.Name,
-                IArrayElementReferenceOperation => "an array element",
-                _ => null,
-            };
-            if (name is null)
+                case null:
+                    return;
+                // Each branch is the value: a copy in either is a copy.
+                case IConditionalOperation conditional:
+                    CheckCopy(conditional.WhenTrue, what);
+                    CheckCopy(conditional.WhenFalse, what);
+                    return;
+                case ICoalesceOperation coalesce:
+                    CheckCopy(coalesce.Value, what);
+                    CheckCopy(coalesce.WhenNull, what);
+                    return;
+                case ISwitchExpressionOperation switchExpression:
+                    foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
+                        CheckCopy(arm.Value, what);
+                    return;
+                case ITupleOperation tuple:
+                    foreach (IOperation element in tuple.Elements)
+                        CheckCopy(element, what);
+                    return;
+            }
+            if (!owned.Contains(value.Type))
                 return;
-            problems.Add($"{DriverCompiler.Position(value.Syntax.GetLocation())}: error {Id}: {what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
+            // A variable, an element or a ref-returning member: something that stays behind.
+            if (value is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
+                or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
+                return;
+            string name = value.Syntax.ToString();
+            Report(value.Syntax, $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
         }
+
+        private void Report(SyntaxNode at, string message) => Report(at.GetLocation(), message);
+
+        private void Report(Location at, string message) =>
+            problems.Add($"{DriverCompiler.Position(at)}: error {Id}: {message}");
 
         public override void VisitSimpleAssignment(ISimpleAssignmentOperation operation)
         {
             if (!operation.IsRef)
                 CheckCopy(operation.Value, "this assignment");
             base.VisitSimpleAssignment(operation);
+        }
+
+        public override void VisitDeconstructionAssignment(IDeconstructionAssignmentOperation operation)
+        {
+            CheckCopy(operation.Value, "this deconstruction");
+            base.VisitDeconstructionAssignment(operation);
         }
 
         public override void VisitVariableInitializer(IVariableInitializerOperation operation)
@@ -91,8 +111,9 @@ public static class OwnershipChecker
         // foreach (T item in span) copies each element into item; foreach (ref T item in span) does not.
         public override void VisitForEachLoop(IForEachLoopOperation operation)
         {
-            if (operation.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { RefKind: RefKind.None } variable } && IsOwned(variable.Type))
-                problems.Add($"{DriverCompiler.Position(operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop ? loop.Identifier.GetLocation() : operation.Syntax.GetLocation())}: error {Id}: this foreach copies each owned element into '{variable.Name}' ({variable.Type.Name}); both copies would release it. Iterate by reference: foreach (ref {variable.Type.Name} {variable.Name} in ...)");
+            if (operation.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { RefKind: RefKind.None } variable } && owned.Contains(variable.Type))
+                Report(operation.Syntax is ForEachStatementSyntax loop ? loop.Identifier.GetLocation() : operation.Syntax.GetLocation(),
+                    $"this foreach copies each owned element into '{variable.Name}' ({variable.Type.Name}); both copies would release it. Iterate by reference: foreach (ref {variable.Type.Name} {variable.Name} in ...)");
             base.VisitForEachLoop(operation);
         }
 
@@ -101,6 +122,73 @@ public static class OwnershipChecker
             if (operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart) is not IMethodSymbol { ReturnsByRef: true } and not IMethodSymbol { ReturnsByRefReadonly: true })
                 CheckCopy(operation.ReturnedValue, "returning it");
             base.VisitReturn(operation);
+        }
+
+        // x with { ... } starts from a copy of x.
+        public override void VisitWith(IWithOperation operation)
+        {
+            CheckCopy(operation.Operand, "this 'with' expression");
+            base.VisitWith(operation);
+        }
+
+        public override void VisitCollectionExpression(ICollectionExpressionOperation operation)
+        {
+            foreach (IOperation element in operation.Elements)
+                CheckCopy(element, "this collection expression");
+            base.VisitCollectionExpression(operation);
+        }
+
+        public override void VisitArrayInitializer(IArrayInitializerOperation operation)
+        {
+            foreach (IOperation element in operation.ElementValues)
+                CheckCopy(element, "this array initializer");
+            base.VisitArrayInitializer(operation);
+        }
+
+        // x is T y, x is var y, case T y: y is a copy of x.
+        public override void VisitDeclarationPattern(IDeclarationPatternOperation operation)
+        {
+            if (operation.DeclaredSymbol is ILocalSymbol local && owned.Contains(local.Type))
+                Report(operation.Syntax, $"this pattern copies an owned value into '{local.Name}' ({local.Type.Name}); both copies would release it. Test the original instead (x.IsEmpty, ...)");
+            base.VisitDeclarationPattern(operation);
+        }
+    }
+}
+
+/// <summary>Which types are owned values, remembered per type (a struct's fields are looked at once).</summary>
+public sealed class OwnedTypes(INamedTypeSymbol disposable)
+{
+    private readonly Dictionary<ITypeSymbol, bool> _known = new(SymbolEqualityComparer.Default);
+
+    public bool Contains(ITypeSymbol? type)
+    {
+        if (type is not { IsValueType: true })
+            return false;
+        if (_known.TryGetValue(type, out bool known))
+            return known;
+        _known[type] = false; // a cycle (impossible for structs, but cheap to guard) is not owned
+        bool result = type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
+            || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public })
+            // A struct (or tuple) holding an owned value in a field: copying it copies that value.
+            || type.GetMembers().OfType<IFieldSymbol>().Any(field => !field.IsStatic && Contains(field.Type));
+        _known[type] = result;
+        return result;
+    }
+}
+
+/// <summary>The outermost operations of a tree: each method body, expression body and initializer once.</summary>
+public static class BodyOperations
+{
+    public static IEnumerable<IOperation> Of(SemanticModel model, SyntaxTree tree)
+    {
+        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+        {
+            if (node is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax))
+                continue;
+            if (node.Ancestors().Any(a => a is BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax))
+                continue;
+            if (model.GetOperation(node) is { } operation)
+                yield return operation;
         }
     }
 }

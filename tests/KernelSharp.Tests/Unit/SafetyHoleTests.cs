@@ -113,4 +113,84 @@ public class SafetyHoleTests
             """);
         Assert.Equal("Snippet.cs(10,46): error KS0001: this foreach copies each owned element into 'buffer' (KernelBuffer); both copies would release it. Iterate by reference: foreach (ref KernelBuffer buffer in ...)", Only(error));
     }
+
+    // Every way C# copies a value, each refused where the copy is made.
+    [Theory]
+    [InlineData("var pair = (s_buffer, 1);", "Snippet.cs(11,41): error KS0001: this initialization copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("Holder copy = s_holder with { Count = 2 };", "Snippet.cs(11,43): error KS0001: this 'with' expression copies the owned value 's_holder' (Holder); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_holder)")]
+    [InlineData("Holder copy = s_holder;", "Snippet.cs(11,43): error KS0001: this initialization copies the owned value 's_holder' (Holder); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_holder)")]
+    [InlineData("KernelSharp.Memory.KernelBuffer local = s_flag ? s_buffer : default;", "Snippet.cs(11,78): error KS0001: this initialization copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("KernelSharp.Memory.KernelBuffer element = s_buffers[0];", "Snippet.cs(11,71): error KS0001: this initialization copies the owned value 's_buffers[0]' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffers[0])")]
+    [InlineData("if (s_buffer is var alias) alias.Dispose();", "Snippet.cs(11,45): error KS0001: this pattern copies an owned value into 'alias' (KernelBuffer); both copies would release it. Test the original instead (x.IsEmpty, ...)")]
+    [InlineData("KernelSharp.Memory.KernelBuffer.Allocate(8, KernelSharp.Memory.Gfp.Kernel, out var mine); KernelSharp.Memory.KernelBuffer Later() => mine; Later().Dispose(); mine.Dispose();", "Snippet.cs(11,162): error KS0001: returning it copies the owned value 'mine' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref mine)")]
+    public void Copies_of_owned_values_are_refused_in_every_form(string statement, string diagnostic)
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module($$"""
+            private static KernelSharp.Memory.KernelBuffer s_buffer;
+            private static KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> s_buffers;
+            private static Holder s_holder;
+            private static bool s_flag;
+            public static void Copy() { {{statement}} }
+            """) + "public struct Holder { public KernelSharp.Memory.KernelBuffer Buffer; public int Count; }\n"));
+        Assert.Equal(diagnostic, Only(error));
+    }
+
+    private static string LifetimeDriver(string members) => Drivers.Module($$"""
+            private static KernelSharp.Memory.KernelBuffer s_buffer;
+            private static KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> s_buffers;
+            private static KernelSharp.Sync.Mutex<Counter> s_lock;
+            private static bool s_flag;
+            {{members}}
+            """) + "public struct Counter : System.IDisposable { public int Count; public void Dispose() { } }\n";
+
+    [Theory]
+    // The review's write after free.
+    [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; s_buffer.Dispose(); view[0] = 1; }",
+        "Snippet.cs(11,82): error KS0006: 'view' came from 's_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // A slice of a view is a view of the same owner.
+    [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; Span<byte> part = view.Slice(1); s_buffer.Dispose(); part[0] = 1; }",
+        "Snippet.cs(11,115): error KS0006: 'part' came from 's_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // The guarded data after the guard's using: a data race, not a lock.
+    [InlineData("public static void Poke() { s_lock.LockInterruptible(out KernelSharp.Sync.MutexGuard<Counter> guard); ref Counter counter = ref guard.Data; using (guard) counter.Count++; counter.Count++; }",
+        "Snippet.cs(11,172): error KS0006: 'counter' came from 'guard', which the end of its using on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // Elements move when the array grows.
+    [InlineData("public static void Poke() { Span<KernelSharp.Memory.KernelBuffer> all = s_buffers.Span; s_buffers.Resize(8, KernelSharp.Memory.Gfp.Kernel); all[0].Dispose(); }",
+        "Snippet.cs(11,141): error KS0006: 'all' came from 's_buffers', which Resize, which moves its elements on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // A reference out of the lock, returned to a caller that holds nothing.
+    [InlineData("public static ref Counter Leak() { using (KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock()) return ref guard.Data; }",
+        "Snippet.cs(11,114): error KS0006: this returns a span or reference into 'guard', which the end of its using (line 11) ends before the caller can use it. Return a copy of the data, or let the caller own 'guard'")]
+    // using (x) disposes a hidden copy of x; x itself would be released again.
+    [InlineData("public static void Twice() { KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock(); using (guard) { } guard.Dispose(); }",
+        "Snippet.cs(11,108): error KS0006: 'guard' is used after 'using (guard)' on line 11, which disposed a copy of it: this one still looks live and would be released a second time. Declare it with 'using' where it is created, or Dispose it once")]
+    public void Spans_and_references_used_after_their_owner_ended_are_refused(string members, string diagnostic)
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(LifetimeDriver(members)));
+        Assert.Equal("spans or references used after their owner ended: 1 error(s)", error.Message);
+        Assert.Equal(diagnostic, Only(error));
+    }
+
+    [Fact]
+    public void Views_used_while_their_owner_lives_build()
+    {
+        var (assembly, _, _, _) = Drivers.Compile(LifetimeDriver("""
+            public static void Fine()
+            {
+                Span<byte> view = s_buffer.Span;
+                view[0] = 1;
+                if (s_flag)
+                    s_buffer.Dispose();
+                else
+                    view[1] = 2; // the other branch: the buffer lives
+                s_buffer.Dispose();
+                view = s_buffer.Span; // taken again: empty, not freed
+                view.Clear();
+                using (KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock())
+                {
+                    ref Counter counter = ref guard.Data;
+                    counter.Count++;
+                }
+            }
+            """));
+        Assert.NotEmpty(assembly);
+    }
 }

@@ -1,0 +1,241 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// Refuses a span or reference used after its owner is gone, as far as one method shows it.
+/// A view is a local span or ref local taken from an owned value (<c>buffer.Span</c>,
+/// <c>guard.Data</c>, <c>array[i].Span.Slice(...)</c>, or another view); the owner ends at its
+/// <c>Dispose()</c>, at the end of its <c>using</c>, when <c>Owned.Take</c> or
+/// <c>KernelArray.DisposeAll</c> takes it, and (for its elements) when a KernelArray is
+/// resized. A use of the view later in the method than such an end, with no new assignment
+/// in between, reads freed or unlocked memory. So does returning a view of an owner the
+/// method's own <c>using</c> ends. Order is source order, with the two branches of an
+/// <c>if</c> or the sections of a <c>switch</c> kept apart.
+/// </summary>
+public static class LifetimeChecker
+{
+    public const string Id = "KS0006";
+
+    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    {
+        INamedTypeSymbol? disposable = compilation.GetTypeByMetadataName("System.IDisposable");
+        if (disposable is null)
+            return [];
+        var owned = new OwnedTypes(disposable);
+        var problems = new List<string>();
+        foreach (SyntaxTree tree in driverTrees)
+        {
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            foreach (IOperation body in BodyOperations.Of(model, tree))
+                new BodyAnalysis(owned, problems).Run(body);
+        }
+        return problems.Distinct().ToList();
+    }
+
+    /// <summary>A view assigned at <paramref name="At"/> from the owners named by their source text.</summary>
+    private sealed record Assignment(ILocalSymbol View, int At, IReadOnlyList<string> Owners);
+
+    /// <summary>The owner named <paramref name="Owner"/> ends at <paramref name="At"/> (the scope ends at <paramref name="ScopeEnd"/> for using).</summary>
+    private sealed record End(string Owner, int At, SyntaxNode Where, string How, TextSpan? UsingScope = null, bool DisposedACopy = false);
+
+    private sealed class BodyAnalysis(OwnedTypes owned, List<string> problems)
+    {
+        private readonly List<Assignment> _assignments = [];
+        private readonly List<End> _ends = [];
+
+        public void Run(IOperation body)
+        {
+            var all = body.DescendantsAndSelf().ToList();
+            foreach (IOperation operation in all)
+                Collect(operation);
+            if (_assignments.Count == 0 && _ends.Count == 0)
+                return;
+            foreach (IOperation operation in all)
+            {
+                if (operation is ILocalReferenceOperation use && !IsAssignmentTarget(use))
+                {
+                    CheckUse(use);
+                    CheckUseAfterUsing(use);
+                }
+                else if (operation is IReturnOperation { ReturnedValue: { } returned })
+                    CheckReturn(returned);
+            }
+        }
+
+        private void Collect(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when IsView(declarator.Symbol):
+                    AddAssignment(declarator.Symbol, declarator.Syntax.Span.End, value);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when IsView(target.Local):
+                    AddAssignment(target.Local, assignment.Syntax.Span.End, assignment.Value);
+                    break;
+                case IInvocationOperation call:
+                    CollectEnd(call);
+                    break;
+                case IUsingOperation { Resources: var resource } statement:
+                    // using (x) disposes a hidden copy of x: x itself still looks live afterwards.
+                    foreach (string owner in UsingOwners(resource))
+                        _ends.Add(new End(owner, statement.Syntax.Span.End, statement.Syntax, "the end of its using", statement.Syntax.Span,
+                            DisposedACopy: resource is not IVariableDeclarationGroupOperation));
+                    break;
+                case IUsingDeclarationOperation declaration:
+                    SyntaxNode scope = declaration.Syntax.Parent ?? declaration.Syntax;
+                    foreach (IVariableDeclaratorOperation declarator in declaration.DeclarationGroup.Declarations.SelectMany(d => d.Declarators))
+                        _ends.Add(new End(declarator.Symbol.Name, scope.Span.End, declaration.Syntax, "the end of its using scope",
+                            TextSpan.FromBounds(declaration.Syntax.SpanStart, scope.Span.End)));
+                    break;
+            }
+        }
+
+        // Dispose(), Owned.Take(ref x), KernelArray.DisposeAll(ref x), x.Resize(...).
+        private void CollectEnd(IInvocationOperation call)
+        {
+            string method = call.TargetMethod.Name;
+            if (method is "Dispose" or "Resize" && call.Instance is { } instance && owned.Contains(instance.Type) && Place(instance) is { } owner)
+                _ends.Add(new End(owner, call.Syntax.Span.End, call.Syntax, method == "Dispose" ? "Dispose()" : "Resize, which moves its elements"));
+            else if (method is "Take" or "DisposeAll" && call.TargetMethod.ContainingNamespace.ToDisplayString().StartsWith("KernelSharp", StringComparison.Ordinal))
+                foreach (IArgumentOperation argument in call.Arguments)
+                    if (argument.Parameter?.RefKind == RefKind.Ref && Place(argument.Value) is { } taken)
+                        _ends.Add(new End(taken, call.Syntax.Span.End, call.Syntax, $"{call.TargetMethod.ContainingType.Name}.{method}"));
+        }
+
+        private IEnumerable<string> UsingOwners(IOperation resource) => resource switch
+        {
+            IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).Select(d => d.Symbol.Name),
+            _ when Place(resource) is { } owner => [owner],
+            _ => [],
+        };
+
+        private bool IsView(ILocalSymbol local) =>
+            local.RefKind != RefKind.None || local.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" };
+
+        private void AddAssignment(ILocalSymbol view, int at, IOperation value)
+        {
+            var owners = Owners(value, at);
+            if (owners.Count > 0)
+                _assignments.Add(new Assignment(view, at, owners));
+        }
+
+        /// <summary>The owned places a value reaches into: each receiver on the way down, and a view's own owners.</summary>
+        private List<string> Owners(IOperation? value, int at)
+        {
+            var owners = new List<string>();
+            while (value is not null)
+            {
+                value = Unwrap(value);
+                if (value is ILocalReferenceOperation local && Latest(local.Local, at) is { } earlier)
+                {
+                    owners.AddRange(earlier.Owners);
+                    break;
+                }
+                IOperation? receiver = value switch
+                {
+                    IPropertyReferenceOperation property => property.Instance,
+                    IInvocationOperation call => call.Instance ?? call.Arguments.FirstOrDefault(a => a.Parameter?.IsThis == true)?.Value,
+                    IFieldReferenceOperation field => field.Instance,
+                    IArrayElementReferenceOperation element => element.ArrayReference,
+                    _ => null,
+                };
+                if (receiver is not null && owned.Contains(receiver.Type) && Place(receiver) is { } owner)
+                    owners.Add(owner);
+                value = receiver;
+            }
+            return owners;
+        }
+
+        private static IOperation Unwrap(IOperation value)
+        {
+            while (value is IConversionOperation or IParenthesizedOperation)
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+            return value;
+        }
+
+        // The source text of a place (a variable, a field path, an element), without spaces.
+        private static string? Place(IOperation operation)
+        {
+            operation = Unwrap(operation);
+            if (operation is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation
+                or IArrayElementReferenceOperation or IPropertyReferenceOperation or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
+                return null;
+            return string.Concat(operation.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
+        }
+
+        private Assignment? Latest(ILocalSymbol local, int before) =>
+            _assignments.Where(a => SymbolEqualityComparer.Default.Equals(a.View, local) && a.At <= before).MaxBy(a => a.At);
+
+        private static bool IsAssignmentTarget(ILocalReferenceOperation use) =>
+            use.Parent is ISimpleAssignmentOperation assignment && assignment.Target == use;
+
+        private void CheckUse(ILocalReferenceOperation use)
+        {
+            int at = use.Syntax.SpanStart;
+            if (Latest(use.Local, at) is not { } assignment)
+                return;
+            foreach (End end in _ends)
+            {
+                if (end.At <= assignment.At || end.At > at || Separate(end.Where, use.Syntax))
+                    continue;
+                if (assignment.Owners.FirstOrDefault(owner => Covers(end.Owner, owner)) is not { } owner)
+                    continue;
+                Report(use.Syntax, $"'{use.Local.Name}' came from '{owner}', which {end.How} on line {Line(end.Where)} ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner");
+                return;
+            }
+        }
+
+        // using (guard) { } ... guard.Dispose(): C# disposed a copy, so this would release it again.
+        private void CheckUseAfterUsing(ILocalReferenceOperation use)
+        {
+            if (!owned.Contains(use.Local.Type))
+                return;
+            int at = use.Syntax.SpanStart;
+            if (_ends.FirstOrDefault(end => end.DisposedACopy && end.Owner == use.Local.Name && end.At <= at && !Separate(end.Where, use.Syntax)) is { } ended)
+                Report(use.Syntax, $"'{use.Local.Name}' is used after 'using ({use.Local.Name})' on line {Line(ended.Where)}, which disposed a copy of it: this one still looks live and would be released a second time. Declare it with 'using' where it is created, or Dispose it once");
+        }
+
+        // return view; return buffer.Span; return ref guard.Data; inside the using that ends the owner.
+        private void CheckReturn(IOperation returned)
+        {
+            int at = returned.Syntax.SpanStart;
+            foreach (string owner in Owners(returned, at))
+                foreach (End end in _ends)
+                    if (end.UsingScope is { } scope && scope.Contains(at) && Covers(end.Owner, owner))
+                    {
+                        Report(returned.Syntax, $"this returns a span or reference into '{owner}', which {end.How} (line {Line(end.Where)}) ends before the caller can use it. Return a copy of the data, or let the caller own '{end.Owner}'");
+                        return;
+                    }
+        }
+
+        // Disposing "device.Sets" ends "device.Sets[i].Quanta" too.
+        private static bool Covers(string ended, string owner) =>
+            owner == ended || owner.StartsWith(ended + ".", StringComparison.Ordinal) || owner.StartsWith(ended + "[", StringComparison.Ordinal);
+
+        // Whether two nodes are in different branches of an if, or different sections of a switch.
+        private static bool Separate(SyntaxNode a, SyntaxNode b)
+        {
+            SyntaxNode? common = a.Ancestors().FirstOrDefault(ancestor => ancestor.Span.Contains(b.Span));
+            return common switch
+            {
+                IfStatementSyntax branch => Branch(branch, a) != Branch(branch, b),
+                SwitchStatementSyntax => true,
+                ConditionalExpressionSyntax => true,
+                _ => false,
+            };
+        }
+
+        private static int Branch(IfStatementSyntax branch, SyntaxNode node) =>
+            branch.Statement.Span.Contains(node.Span) ? 1 : branch.Else?.Span.Contains(node.Span) == true ? 2 : 0;
+
+        private static int Line(SyntaxNode node) => node.GetLocation().GetMappedLineSpan().StartLinePosition.Line + 1;
+
+        private void Report(SyntaxNode at, string message) =>
+            problems.Add($"{DriverCompiler.Position(at.GetLocation())}: error {Id}: {message}");
+    }
+}
