@@ -9,6 +9,9 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/err.h>
+#include <linux/kern_levels.h>
+#include <linux/kernel.h>
 #include <linux/atomic.h>
 #include <linux/lockdep_types.h>
 
@@ -16,7 +19,7 @@ struct cdev;
 struct device;
 struct file;
 struct file_operations;
-struct ksharp_class;
+struct class;
 struct miscdevice;
 struct mutex;
 struct proc_dir_entry;
@@ -40,21 +43,26 @@ void ksharp_runtime_exit(void);
  * Every shim, by the file that defines it: C# declares the same functions in
  * src/Kernel/Interop/Native.cs. A prototype here is what lets the compiler check the
  * definition against its callers (-Wmissing-prototypes on 6.12 warns for each one missing).
+ *
+ * The contract: a shim that can fail returns a pointer or ERR_PTR(-errno), or an s32 that
+ * is a value >= 0 or a -errno; C# reads both with Interop/ShimResult.cs and never guesses an
+ * errno. Names arrive NUL-terminated in memory C# owns (Text/KernelName.cs); when the
+ * kernel keeps the pointer, C# keeps the name until the object is gone.
  */
 /* ksharp_capability.c */
 s32 ksharp_capable(s32 capability);
 
 /* ksharp_chrdev.c */
-s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name, u32 name_length, u32 *major);
-s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const char *name, u32 name_length);
+s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name);
+s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const char *name);
 void ksharp_unregister_chrdev_region(u32 major, u32 first_minor, u32 count);
-struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count, s32 *error);
+struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count);
 void ksharp_cdev_del(struct cdev *cdev);
 
 /* ksharp_class.c */
-struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 *error);
-void ksharp_class_destroy(struct ksharp_class *owner);
-struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 minor, const char *name, u32 name_length, s32 *error);
+struct class *ksharp_class_create(const char *name);
+void ksharp_class_destroy(struct class *class);
+struct device *ksharp_device_create(struct class *class, u32 major, u32 minor, const char *name);
 void ksharp_device_destroy(struct device *device);
 
 /* ksharp_debug.c */
@@ -91,7 +99,7 @@ void *ksharp_kmalloc(size_t size, u32 flags);
 void ksharp_kfree(const void *memory);
 
 /* ksharp_misc.c */
-struct miscdevice *ksharp_misc_register(const char *name, u32 name_length, const struct file_operations *fops, u16 mode, s32 *error);
+struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode);
 void ksharp_misc_deregister(struct miscdevice *misc);
 s32 ksharp_misc_minor(const struct miscdevice *misc);
 
@@ -112,7 +120,7 @@ void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u
 void ksharp_printk(s32 level, const char *text, u32 length);
 
 /* ksharp_proc.c */
-struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_length, u16 mode, int (*show)(struct seq_file *, void *));
+struct proc_dir_entry *ksharp_proc_create_single(const char *name, u16 mode, int (*show)(struct seq_file *, void *));
 void ksharp_proc_remove(struct proc_dir_entry *entry);
 void ksharp_seq_write(struct seq_file *seq, const void *data, u32 length);
 u32 ksharp_format_pointer(char *buffer, u32 size, const void *pointer, s32 width);
@@ -144,17 +152,28 @@ size_t ksharp_clear_user(void __user *to, size_t count);
  */
 extern atomic_long_t ksharp_live_allocations;
 
+/* Counts a created object and passes it on; an ERR_PTR or NULL passes uncounted. */
 static inline void *ksharp_track(void *object)
 {
-	if (object)
+	if (!IS_ERR_OR_NULL(object))
 		atomic_long_inc(&ksharp_live_allocations);
 	return object;
 }
 
 static inline void ksharp_untrack(const void *object)
 {
-	if (object)
+	if (!IS_ERR_OR_NULL(object))
 		atomic_long_dec(&ksharp_live_allocations);
+}
+
+/* The KERN_* prefix of log level 0 (KERN_EMERG) to 7 (KERN_DEBUG); "" (the default level) otherwise. */
+static inline const char *ksharp_kern_level(s32 level)
+{
+	static const char *const levels[] = {
+		KERN_EMERG, KERN_ALERT, KERN_CRIT, KERN_ERR, KERN_WARNING, KERN_NOTICE, KERN_INFO, KERN_DEBUG,
+	};
+
+	return (u32)level < ARRAY_SIZE(levels) ? levels[level] : "";
 }
 
 #endif

@@ -1,68 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Device classes and their devices (<linux/device.h>): registering a device in a class
- * makes udev/devtmpfs create its /dev node. class_create() lost its owner argument in 6.4,
- * and the class keeps pointing to the name it was given, so the shim owns a copy.
+ * makes udev/devtmpfs create its /dev node. class_create() lost its owner argument in 6.4.
+ * The class keeps pointing to the name it was given: C# owns that name until the class is
+ * destroyed.
  */
 #include <linux/device.h>
 #include <linux/kdev_t.h>
-#include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/version.h>
 #include "ksharp.h"
 
-struct ksharp_class {
-	struct class *class;
-	char name[];
-};
-
-/* Returns the class, or NULL with *error set (-EEXIST when the name is taken). */
-struct ksharp_class *ksharp_class_create(const char *name, u32 name_length, s32 *error)
+/* Returns the class, or ERR_PTR(-errno) (-EEXIST when the name is taken). */
+struct class *ksharp_class_create(const char *name)
 {
-	struct ksharp_class *owner;
-	struct class *class;
-
-	owner = kzalloc(struct_size(owner, name, name_length + 1), GFP_KERNEL);
-	if (!owner) {
-		*error = -ENOMEM;
-		return NULL;
-	}
-	memcpy(owner->name, name, name_length);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	class = class_create(owner->name);
+	return ksharp_track(class_create(name));
 #else
-	class = class_create(THIS_MODULE, owner->name);
+	return ksharp_track(class_create(THIS_MODULE, name));
 #endif
-	if (IS_ERR(class)) {
-		kfree(owner);
-		*error = PTR_ERR(class);
-		return NULL;
-	}
-	owner->class = class;
-	return ksharp_track(owner);
 }
 
-void ksharp_class_destroy(struct ksharp_class *owner)
+void ksharp_class_destroy(struct class *class)
 {
-	class_destroy(owner->class);
-	ksharp_untrack(owner);
-	kfree(owner);
+	ksharp_untrack(class);
+	class_destroy(class);
 }
 
-/* device_create: /dev/NAME for major:minor. Returns the device, or NULL with *error set. */
-struct device *ksharp_device_create(struct ksharp_class *owner, u32 major, u32 minor,
-				    const char *name, u32 name_length, s32 *error)
+/* device_create: /dev/NAME for major:minor. Returns the device, or ERR_PTR(-errno). */
+struct device *ksharp_device_create(struct class *class, u32 major, u32 minor, const char *name)
 {
-	struct device *device;
-
-	/* The name is formatted into the kobject's own allocation: no copy to keep. */
-	device = device_create(owner->class, NULL, MKDEV(major, minor), NULL,
-						"%.*s", (int)name_length, name);
-	if (IS_ERR(device)) {
-		*error = PTR_ERR(device);
-		return NULL;
-	}
-	return ksharp_track(device);
+	/* The name is formatted into the kobject's own allocation. */
+	return ksharp_track(device_create(class, NULL, MKDEV(major, minor), NULL, "%s", name));
 }
 
 /* device_destroy without the lookup: the caller holds the device itself. */

@@ -7,15 +7,12 @@
 /* print_hex_dump with the offset prefix, 16 bytes a row, and the ASCII column. */
 void ksharp_hex_dump(s32 level, const char *prefix, u32 prefix_length, const void *data, u32 length)
 {
-	static const char *const levels[] = {
-		KERN_EMERG, KERN_ALERT, KERN_CRIT, KERN_ERR, KERN_WARNING, KERN_NOTICE, KERN_INFO, KERN_DEBUG,
-	};
 	char text[32];
 
 	if (level < 0 || level > 7)
 		level = 7;
 	scnprintf(text, sizeof(text), "%.*s", (int)prefix_length, prefix);
-	print_hex_dump(levels[level], text, DUMP_PREFIX_OFFSET, 16, 1, data, length, true);
+	print_hex_dump(ksharp_kern_level(level), text, DUMP_PREFIX_OFFSET, 16, 1, data, length, true);
 }
 
 /* Milliseconds since boot, at jiffy resolution. */

@@ -5,14 +5,17 @@
 #include <linux/mm.h>
 #include "ksharp.h"
 
-/* Returns the reserved resource or NULL when any port in the range is taken. */
+/*
+ * Returns the reserved resource, or ERR_PTR(-EBUSY) when any port in the range is taken
+ * (request_region gives no errno; -EBUSY is what drivers return). The resource keeps
+ * pointing to the name.
+ */
 struct resource *ksharp_request_region(u64 start, u64 count, const char *name)
 {
-	struct resource *region;
-
 	/* Allocates with GFP_KERNEL: may sleep. */
-	region = request_region(start, count, name);
-	return ksharp_track(region);
+	struct resource *region = request_region(start, count, name);
+
+	return region ? ksharp_track(region) : ERR_PTR(-EBUSY);
 }
 
 void ksharp_release_region(struct resource *region, u64 start, u64 count)
@@ -24,10 +27,9 @@ void ksharp_release_region(struct resource *region, u64 start, u64 count)
 /* The same for physical memory (/proc/iomem). */
 struct resource *ksharp_request_mem_region(u64 start, u64 count, const char *name)
 {
-	struct resource *region;
+	struct resource *region = request_mem_region(start, count, name);
 
-	region = request_mem_region(start, count, name);
-	return ksharp_track(region);
+	return region ? ksharp_track(region) : ERR_PTR(-EBUSY);
 }
 
 void ksharp_release_mem_region(struct resource *region, u64 start, u64 count)
@@ -48,14 +50,16 @@ s32 ksharp_mem_region_is_rom(u64 start, u64 count)
 	return overlap != REGION_DISJOINT;
 }
 
-/* Maps physical memory (device memory, the ISA hole) into the kernel's address space. */
+/*
+ * Maps physical memory (device memory, the ISA hole) into the kernel's address space.
+ * Returns the mapping, or ERR_PTR(-ENOMEM) (ioremap gives no errno).
+ */
 void __iomem *ksharp_ioremap(u64 start, u64 size)
 {
-	void __iomem *mapping;
-
 	/* Allocates page tables and vmalloc space: may sleep. */
-	mapping = ioremap(start, size);
-	return ksharp_track((void __force *)mapping);
+	void __iomem *mapping = ioremap(start, size);
+
+	return mapping ? (void __iomem __force *)ksharp_track((void __force *)mapping) : (void __iomem __force *)ERR_PTR(-ENOMEM);
 }
 
 void ksharp_iounmap(void __iomem *mapping)

@@ -7,26 +7,31 @@
 
 enum ksharp_gfp { KSHARP_GFP_KERNEL = 0, KSHARP_GFP_ATOMIC = 1, KSHARP_GFP_NOWAIT = 2 };
 
+/* Zeroed memory, or ERR_PTR(-ENOMEM); ERR_PTR(-EINVAL) for flags C# does not define. */
 void *ksharp_kmalloc(size_t size, u32 flags)
 {
+	gfp_t gfp;
 	void *memory;
 
+	switch (flags) {
+	case KSHARP_GFP_KERNEL:
+		gfp = GFP_KERNEL; /* may sleep to reclaim memory */
+		break;
+	case KSHARP_GFP_ATOMIC:
+		gfp = GFP_ATOMIC;
+		break;
+	case KSHARP_GFP_NOWAIT:
+		gfp = GFP_NOWAIT;
+		break;
+	default:
+		return ERR_PTR(-EINVAL);
+	}
 	/* Sizes often come from user input: a failure is ENOMEM for the caller, not a
 	 * warning with a stack trace in the log (hence __GFP_NOWARN and this bound). */
 	if (size > KMALLOC_MAX_SIZE)
-		return NULL;
-	switch (flags) {
-	case KSHARP_GFP_KERNEL:
-		/* May sleep to reclaim memory. */
-		memory = kzalloc(size, GFP_KERNEL | __GFP_NOWARN);
-		return ksharp_track(memory);
-	case KSHARP_GFP_ATOMIC:
-		return ksharp_track(kzalloc(size, GFP_ATOMIC | __GFP_NOWARN));
-	case KSHARP_GFP_NOWAIT:
-		return ksharp_track(kzalloc(size, GFP_NOWAIT | __GFP_NOWARN));
-	default:
-		return NULL;
-	}
+		return ERR_PTR(-ENOMEM);
+	memory = kzalloc(size, gfp | __GFP_NOWARN);
+	return memory ? ksharp_track(memory) : ERR_PTR(-ENOMEM);
 }
 
 void ksharp_kfree(const void *memory)

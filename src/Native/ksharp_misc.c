@@ -1,53 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Misc devices (<linux/miscdevice.h>). struct miscdevice's layout belongs to the kernel
- * version, so the shim allocates it, together with the copy of the name the kernel keeps
- * pointing to, and C# holds an opaque pointer. */
+ * version, so the shim allocates it and C# holds an opaque pointer. The kernel keeps
+ * pointing to the name: C# owns it until the device is deregistered. */
 #include <linux/miscdevice.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/fs.h>
 #include "ksharp.h"
 
-struct ksharp_misc {
-	struct miscdevice misc;
-	char name[];
-};
-
-/* Returns the registered device, or NULL with *error set to a negative errno. */
-struct miscdevice *ksharp_misc_register(const char *name, u32 name_length,
-					const struct file_operations *fops, u16 mode, s32 *error)
+/* Returns the registered device, or ERR_PTR(-errno). */
+struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode)
 {
-	struct ksharp_misc *device;
+	struct miscdevice *misc;
 	int ret;
 
-	device = kzalloc(struct_size(device, name, name_length + 1), GFP_KERNEL);
-	if (!device) {
-		*error = -ENOMEM;
-		return NULL;
-	}
-	memcpy(device->name, name, name_length);
-	device->misc.minor = MISC_DYNAMIC_MINOR;
-	device->misc.name = device->name;
-	device->misc.fops = fops;
-	device->misc.mode = mode;
+	misc = kzalloc(sizeof(*misc), GFP_KERNEL);
+	if (!misc)
+		return ERR_PTR(-ENOMEM);
+	misc->minor = MISC_DYNAMIC_MINOR;
+	misc->name = name;
+	misc->fops = fops;
+	misc->mode = mode;
 
 	/* Takes misc_mtx and creates the device node: sleeps. */
-	ret = misc_register(&device->misc);
+	ret = misc_register(misc);
 	if (ret) {
-		kfree(device);
-		*error = ret;
-		return NULL;
+		kfree(misc);
+		return ERR_PTR(ret);
 	}
-	return ksharp_track(&device->misc);
+	return ksharp_track(misc);
 }
 
 void ksharp_misc_deregister(struct miscdevice *misc)
 {
-	struct ksharp_misc *device = container_of(misc, struct ksharp_misc, misc);
-
 	ksharp_untrack(misc);
 	misc_deregister(misc);
-	kfree(device);
+	kfree(misc);
 }
 
 s32 ksharp_misc_minor(const struct miscdevice *misc)

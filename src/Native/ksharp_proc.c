@@ -5,22 +5,18 @@
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <linux/string.h>
 #include "ksharp.h"
 
-/* proc_create_single: /proc/NAME shows what show() prints. NULL on failure. */
-struct proc_dir_entry *ksharp_proc_create_single(const char *name, u32 name_length, u16 mode,
+/*
+ * proc_create_single: /proc/NAME shows what show() prints. The entry copies the name.
+ * proc_create gives no errno; ERR_PTR(-ENOMEM), as the kernel's own callers return.
+ */
+struct proc_dir_entry *ksharp_proc_create_single(const char *name, u16 mode,
 						 int (*show)(struct seq_file *, void *))
 {
-	struct proc_dir_entry *entry;
-	char text[64];
+	struct proc_dir_entry *entry = proc_create_single(name, mode, NULL, show);
 
-	if (name_length >= sizeof(text))
-		return NULL;
-	memcpy(text, name, name_length);
-	text[name_length] = '\0';
-	entry = proc_create_single(text, mode, NULL, show);
-	return ksharp_track(entry);
+	return entry ? ksharp_track(entry) : ERR_PTR(-ENOMEM);
 }
 
 /* Waits for running show() calls to finish, so it sleeps. */

@@ -28,12 +28,11 @@ namespace KernelSharp.Devices
             device = default;
             if (count == 0)
                 return Error.EINVAL;
-            int error = 0;
-            void* cdev = Native.ksharp_cdev_add(FileOperationsTable<TFile>.Require(), first.Major, first.Minor, count, &error);
-            if (cdev == null)
-                return Error.FromErrno(error);
-            device._cdev = cdev;
-            return Result.Ok;
+            void* cdev = Native.ksharp_cdev_add(FileOperationsTable<TFile>.Require(), first.Major, first.Minor, count);
+            Result added = ShimResult.FromPointer(cdev);
+            if (added.IsOk)
+                device._cdev = cdev;
+            return added;
         }
 
         public bool IsEmpty => _cdev == null;

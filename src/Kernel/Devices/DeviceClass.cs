@@ -2,6 +2,7 @@
 // class gets its /dev node from devtmpfs (and udev), so no mknod script is needed.
 using System;
 using KernelSharp.Interop;
+using KernelSharp.Memory;
 using KernelSharp.Text;
 
 namespace KernelSharp.Devices
@@ -15,20 +16,25 @@ namespace KernelSharp.Devices
         private const int MaxNameLength = 63;
 
         private void* _class;
+        // The class keeps pointing to its name: the class owns it.
+        private KernelBuffer _name;
 
         /// <summary>Creates /sys/class/<paramref name="name"/>. EEXIST when the name is taken.</summary>
         public static Result Create(ReadOnlySpan<byte> name, out DeviceClass deviceClass)
         {
             deviceClass = default;
-            if (!KernelName.IsValid(name, MaxNameLength))
-                return Error.EINVAL;
-            int error = 0;
-            void* created;
-            fixed (byte* text = name)
-                created = Native.ksharp_class_create(text, (uint)name.Length, &error);
-            if (created == null)
-                return Error.FromErrno(error);
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            void* created = Native.ksharp_class_create(text.Pointer);
+            Result result = ShimResult.FromPointer(created);
+            if (result.Failed)
+            {
+                text.Dispose();
+                return result;
+            }
             deviceClass._class = created;
+            deviceClass._name = text;
             return Result.Ok;
         }
 
@@ -39,16 +45,18 @@ namespace KernelSharp.Devices
         public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> name, out DeviceNode node)
         {
             node = default;
-            if (_class == null || !KernelName.IsValid(name, MaxNameLength))
+            if (_class == null)
                 return Error.EINVAL;
-            int error = 0;
-            void* device;
-            fixed (byte* text = name)
-                device = Native.ksharp_device_create(_class, number.Major, number.Minor, text, (uint)name.Length, &error);
-            if (device == null)
-                return Error.FromErrno(error);
-            node = new DeviceNode(device);
-            return Result.Ok;
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            // The device formats the name into its own kobject: ours goes once the call returns.
+            void* device = Native.ksharp_device_create(_class, number.Major, number.Minor, text.Pointer);
+            text.Dispose();
+            Result created = ShimResult.FromPointer(device);
+            if (created.IsOk)
+                node = new DeviceNode(device);
+            return created;
         }
 
         /// <summary>Creates /dev/<paramref name="baseName"/><paramref name="index"/> (for example scull0).</summary>
@@ -72,6 +80,7 @@ namespace KernelSharp.Devices
                 return;
             Native.ksharp_class_destroy(_class);
             _class = null;
+            _name.Dispose();
         }
     }
 

@@ -3,6 +3,7 @@
 // shim combines them.
 using System;
 using KernelSharp.Interop;
+using KernelSharp.Memory;
 using KernelSharp.Text;
 
 namespace KernelSharp.Devices
@@ -44,15 +45,18 @@ namespace KernelSharp.Devices
         public static Result Allocate(uint firstMinor, uint count, ReadOnlySpan<byte> name, out DeviceNumberRegion region)
         {
             region = default;
-            if (!ValidRequest(count, name))
+            if (count == 0)
                 return Error.EINVAL;
-            uint major = 0;
-            int error;
-            fixed (byte* text = name)
-                error = Native.ksharp_alloc_chrdev_region(firstMinor, count, text, (uint)name.Length, &major);
-            if (error != 0)
-                return Error.FromErrno(error);
-            region._first = new DeviceNumber(major, firstMinor);
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            // The kernel copies the name: ours goes once the call returns.
+            int major = Native.ksharp_alloc_chrdev_region(firstMinor, count, text.Pointer);
+            text.Dispose();
+            Result allocated = ShimResult.FromErrno(major);
+            if (allocated.Failed)
+                return allocated;
+            region._first = new DeviceNumber((uint)major, firstMinor);
             region._count = count;
             return Result.Ok;
         }
@@ -64,20 +68,19 @@ namespace KernelSharp.Devices
         public static Result Register(DeviceNumber first, uint count, ReadOnlySpan<byte> name, out DeviceNumberRegion region)
         {
             region = default;
-            if (!ValidRequest(count, name) || first.Major == 0)
+            if (count == 0 || first.Major == 0)
                 return Error.EINVAL;
-            int error;
-            fixed (byte* text = name)
-                error = Native.ksharp_register_chrdev_region(first.Major, first.Minor, count, text, (uint)name.Length);
-            if (error != 0)
-                return Error.FromErrno(error);
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            Result registered = ShimResult.FromErrno(Native.ksharp_register_chrdev_region(first.Major, first.Minor, count, text.Pointer));
+            text.Dispose();
+            if (registered.Failed)
+                return registered;
             region._first = first;
             region._count = count;
             return Result.Ok;
         }
-
-        private static bool ValidRequest(uint count, ReadOnlySpan<byte> name) =>
-            count != 0 && KernelName.IsValid(name, MaxNameLength);
 
         public bool IsEmpty => _count == 0;
 

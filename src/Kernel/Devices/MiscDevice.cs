@@ -4,6 +4,7 @@ using System;
 using KernelSharp.FileSystem;
 using KernelSharp.Glue;
 using KernelSharp.Interop;
+using KernelSharp.Memory;
 using KernelSharp.Text;
 
 namespace KernelSharp.Devices
@@ -17,6 +18,8 @@ namespace KernelSharp.Devices
         private const int MaxNameLength = 31;
 
         private void* _device;
+        // The misc device keeps pointing to its name: the registration owns it.
+        private KernelBuffer _name;
 
         /// <summary>
         /// Registers /dev/<paramref name="name"/>. The kernel copy of the name is owned by the
@@ -30,17 +33,19 @@ namespace KernelSharp.Devices
             where TFile : IFileOperations
         {
             device = default;
-            if (!KernelName.IsValid(name, MaxNameLength))
-                return Error.EINVAL;
-
             void* table = FileOperationsTable<TFile>.Require();
-            int error = 0;
-            void* registered;
-            fixed (byte* text = name)
-                registered = Native.ksharp_misc_register(text, (uint)name.Length, table, mode, &error);
-            if (registered == null)
-                return Error.FromErrno(error);
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            void* registered = Native.ksharp_misc_register(text.Pointer, table, mode);
+            Result result = ShimResult.FromPointer(registered);
+            if (result.Failed)
+            {
+                text.Dispose();
+                return result;
+            }
             device._device = registered;
+            device._name = text;
             return Result.Ok;
         }
 
@@ -55,6 +60,7 @@ namespace KernelSharp.Devices
                 return;
             Native.ksharp_misc_deregister(_device);
             _device = null;
+            _name.Dispose();
         }
     }
 }

@@ -2,6 +2,7 @@
 using System;
 using KernelSharp.Glue;
 using KernelSharp.Interop;
+using KernelSharp.Memory;
 using KernelSharp.Text;
 
 namespace KernelSharp.FileSystem
@@ -24,21 +25,22 @@ namespace KernelSharp.FileSystem
             where TShow : ISeqShow
         {
             entry = default;
-            if (!KernelName.IsValid(name, MaxNameLength))
-                return Error.EINVAL;
             bool digitsOnly = true;
             foreach (byte c in name)
                 digitsOnly &= c is >= (byte)'0' and <= (byte)'9';
             // "." and "..", and all-digit names (they look like a PID): the kernel WARNs on them.
             if (digitsOnly || name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
                 return Error.EINVAL;
-            void* created;
-            fixed (byte* text = name)
-                created = Native.ksharp_proc_create_single(text, (uint)name.Length, mode, SeqShowFunction<TShow>.Require());
-            if (created == null)
-                return Error.ENOMEM;
-            entry._entry = created;
-            return Result.Ok;
+            Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
+            if (copied.Failed)
+                return copied;
+            // The entry copies the name: ours goes once the call returns.
+            void* created = Native.ksharp_proc_create_single(text.Pointer, mode, SeqShowFunction<TShow>.Require());
+            text.Dispose();
+            Result result = ShimResult.FromPointer(created);
+            if (result.IsOk)
+                entry._entry = created;
+            return result;
         }
 
         public bool IsEmpty => _entry == null;

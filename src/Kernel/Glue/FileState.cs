@@ -12,8 +12,9 @@ namespace KernelSharp.Glue
         public static void* Allocate(void* file)
         {
             void* state = Native.ksharp_kmalloc((nuint)sizeof(TState), (uint)Gfp.Kernel);
-            if (state != null)
-                Native.ksharp_file_set_private_data(file, state);
+            if (ShimResult.FromPointer(state).Failed)
+                return null;
+            Native.ksharp_file_set_private_data(file, state);
             return state;
         }
 

@@ -33,10 +33,11 @@ namespace KernelSharp.IO
             if (copied.Failed)
                 return copied;
             void* resource = Native.ksharp_request_mem_region(start, length, nameCopy.Pointer);
-            if (resource == null)
+            Result requested = ShimResult.FromPointer(resource);
+            if (requested.Failed)
             {
                 nameCopy.Dispose();
-                return Error.EBUSY;
+                return requested;
             }
             region._resource = resource;
             region._start = start;
@@ -94,8 +95,9 @@ namespace KernelSharp.IO
             if (length <= 0 || start + (ulong)length < start)
                 return Error.EINVAL;
             void* mapped = Native.ksharp_ioremap(start, (ulong)length);
-            if (mapped == null)
-                return Error.ENOMEM;
+            Result result = ShimResult.FromPointer(mapped);
+            if (result.Failed)
+                return result;
             mapping._base = (byte*)mapped;
             mapping._start = start;
             mapping._length = length;

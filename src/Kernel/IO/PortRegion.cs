@@ -38,10 +38,11 @@ namespace KernelSharp.IO
                 return copied;
 
             void* resource = Native.ksharp_request_region(start, count, nameCopy.Pointer);
-            if (resource == null)
+            Result requested = ShimResult.FromPointer(resource);
+            if (requested.Failed)
             {
                 nameCopy.Dispose();
-                return Error.EBUSY;
+                return requested;
             }
             region._resource = resource;
             region._start = start;

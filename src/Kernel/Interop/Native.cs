@@ -67,7 +67,7 @@ namespace KernelSharp.Interop
 
         // ksharp_misc.c
         [RuntimeImport(Shim, "ksharp_misc_register"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_misc_register(byte* name, uint nameLength, void* fileOperations, ushort mode, int* error);
+        internal static extern void* ksharp_misc_register(byte* name, void* fileOperations, ushort mode);
         [RuntimeImport(Shim, "ksharp_misc_deregister"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_misc_deregister(void* device);
         [RuntimeImport(Shim, "ksharp_misc_minor"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -89,23 +89,23 @@ namespace KernelSharp.Interop
 
         // ksharp_chrdev.c
         [RuntimeImport(Shim, "ksharp_alloc_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern int ksharp_alloc_chrdev_region(uint firstMinor, uint count, byte* name, uint nameLength, uint* major);
+        internal static extern int ksharp_alloc_chrdev_region(uint firstMinor, uint count, byte* name);
         [RuntimeImport(Shim, "ksharp_register_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern int ksharp_register_chrdev_region(uint major, uint firstMinor, uint count, byte* name, uint nameLength);
+        internal static extern int ksharp_register_chrdev_region(uint major, uint firstMinor, uint count, byte* name);
         [RuntimeImport(Shim, "ksharp_unregister_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_unregister_chrdev_region(uint major, uint firstMinor, uint count);
         [RuntimeImport(Shim, "ksharp_cdev_add"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_cdev_add(void* fileOperations, uint major, uint minor, uint count, int* error);
+        internal static extern void* ksharp_cdev_add(void* fileOperations, uint major, uint minor, uint count);
         [RuntimeImport(Shim, "ksharp_cdev_del"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_cdev_del(void* cdev);
 
         // ksharp_class.c
         [RuntimeImport(Shim, "ksharp_class_create"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_class_create(byte* name, uint nameLength, int* error);
+        internal static extern void* ksharp_class_create(byte* name);
         [RuntimeImport(Shim, "ksharp_class_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_class_destroy(void* deviceClass);
         [RuntimeImport(Shim, "ksharp_device_create"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_device_create(void* deviceClass, uint major, uint minor, byte* name, uint nameLength, int* error);
+        internal static extern void* ksharp_device_create(void* deviceClass, uint major, uint minor, byte* name);
         [RuntimeImport(Shim, "ksharp_device_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_device_destroy(void* device);
 
@@ -127,7 +127,7 @@ namespace KernelSharp.Interop
 
         // ksharp_proc.c
         [RuntimeImport(Shim, "ksharp_proc_create_single"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_proc_create_single(byte* name, uint nameLength, ushort mode, void* show);
+        internal static extern void* ksharp_proc_create_single(byte* name, ushort mode, void* show);
         [RuntimeImport(Shim, "ksharp_proc_remove"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_proc_remove(void* entry);
         [RuntimeImport(Shim, "ksharp_seq_write"), MethodImpl(MethodImplOptions.InternalCall)]

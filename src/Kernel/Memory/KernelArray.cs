@@ -27,8 +27,9 @@ namespace KernelSharp.Memory
             if ((ulong)length * (ulong)sizeof(T) > int.MaxValue)
                 return Error.ENOMEM;
             T* items = (T*)Native.ksharp_kmalloc((nuint)length * (nuint)sizeof(T), (uint)flags);
-            if (items == null)
-                return Error.ENOMEM;
+            Result allocated = ShimResult.FromPointer(items);
+            if (allocated.Failed)
+                return allocated;
             array._items = items;
             array._length = length;
             return Result.Ok;

@@ -34,8 +34,9 @@ namespace KernelSharp.Memory
             if (length <= 0)
                 return Error.EINVAL;
             byte* pointer = (byte*)Native.ksharp_kmalloc((nuint)length, (uint)flags);
-            if (pointer == null)
-                return Error.ENOMEM;
+            Result allocated = ShimResult.FromPointer(pointer);
+            if (allocated.Failed)
+                return allocated;
             buffer._pointer = pointer;
             buffer._length = length;
             return Result.Ok;

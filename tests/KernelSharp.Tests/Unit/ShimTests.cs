@@ -47,6 +47,28 @@ public class ShimTests
                     $"{Path.GetFileName(file)}: {line}");
     }
 
+    // One error convention (see ksharp.h): a pointer or ERR_PTR, or an s32 value or -errno.
+    // No NULL that C# would have to guess an errno for, no errno through an out parameter.
+    [Fact]
+    public void Shims_report_failure_only_as_an_error_pointer_or_a_negative_errno()
+    {
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(Root, "src", "Native"), "ksharp_*.c"))
+        {
+            string code = File.ReadAllText(file);
+            Assert.False(Regex.IsMatch(code, @"return NULL;"), $"{Path.GetFileName(file)} returns NULL: return ERR_PTR(-errno) instead");
+            Assert.False(Regex.IsMatch(code, @"s32 \*error"), $"{Path.GetFileName(file)} reports an errno through a pointer: return it");
+        }
+    }
+
+    // The KERN_* table is written once, in ksharp.h (ksharp_kern_level).
+    [Fact]
+    public void Log_levels_are_mapped_in_one_place()
+    {
+        var holders = Directory.EnumerateFiles(Path.Combine(Root, "src", "Native"))
+            .Where(file => File.ReadAllText(file).Contains("KERN_EMERG,")).Select(Path.GetFileName).ToList();
+        Assert.Equal(["ksharp.h"], holders);
+    }
+
     [Fact]
     public void Runtime_stubs_define_what_every_compiled_object_needs()
     {
