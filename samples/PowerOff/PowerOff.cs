@@ -73,10 +73,10 @@ public sealed class PowerOffDevice : IWrite
             return Error.EINVAL;
 
         Span<byte> text = stackalloc byte[MaxWrite];
-        Result<int> copied = source.CopyTo(text);
+        Result<nint> copied = source.CopyTo(text);
         if (copied.Failed)
             return copied.Error;
-        text = text[..copied.Value];
+        text = text[..(int)copied.Value];
         if (text[^1] == (byte)'\n')
             text = text[..^1];
 
@@ -89,6 +89,6 @@ public sealed class PowerOffDevice : IWrite
             return Error.EINVAL;
 
         PowerOffModule.PowerOff(status);
-        return (nint)source.Length;
+        return copied; // all of it: the length was checked first
     }
 }

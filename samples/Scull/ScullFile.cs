@@ -50,17 +50,11 @@ public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<Scull
             Locate(ref device, position, out int set, out int quantum, out int offset);
             // Up to the end of this quantum and of the data.
             long count = Min((long)destination.Length, Min(device.Size - position, device.Quantum - offset));
-            Result<int> copied;
+            Result<nint> copied;
             if (set < device.SetCount && !device.Sets[set].Quanta.IsEmpty && !device.Sets[set].Quanta[quantum].IsEmpty)
                 copied = destination.CopyFrom(device.Sets[set].Quanta[quantum].Span.Slice(offset, (int)count));
             else
-            {
-                // A hole (never written, inside the data): it reads as zeros.
-                Result<nint> cleared = destination.Clear((nint)count);
-                if (cleared.Failed)
-                    return cleared.Error;
-                copied = (int)cleared.Value;
-            }
+                copied = destination.Clear((nint)count); // a hole (never written, inside the data) reads as zeros
             if (copied.Failed)
                 return copied.Error;
             position += copied.Value;
@@ -89,7 +83,7 @@ public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<Scull
             ref KernelBuffer data = ref device.Sets[set].Quanta[quantum];
             // Only up to the end of this quantum: the caller writes the rest in the next call.
             long count = Min((long)source.Length, device.Quantum - offset);
-            Result<int> copied = source.CopyTo(data.Span.Slice(offset, (int)count));
+            Result<nint> copied = source.CopyTo(data.Span.Slice(offset, (int)count));
             if (copied.Failed)
                 return copied.Error;
             position += copied.Value;

@@ -43,7 +43,7 @@ public static class ScullIoctl
         bool quantum = (command.Number & 1) != 0;
         ref int value = ref quantum ? ref ScullModule.scull_quantum : ref ScullModule.scull_qset;
         if (command == (quantum ? GetQuantum : GetQset))
-            return ToResult(argument.CopyToUser(value));
+            return ToResult(argument.Write(command, value));
         if (command == (quantum ? QueryQuantum : QueryQset))
             return value;
 
@@ -59,7 +59,7 @@ public static class ScullIoctl
         int newValue;
         if (set || exchange)
         {
-            Result read = argument.CopyFromUser(out newValue);
+            Result read = argument.Read(command, out newValue);
             if (read.Failed)
                 return read.Error;
         }
@@ -82,7 +82,7 @@ public static class ScullIoctl
             int old = value;
             if (exchange)
             {
-                Result written = argument.CopyToUser(old);
+                Result written = argument.Write(command, old);
                 if (written.Failed)
                     return written.Error;
             }

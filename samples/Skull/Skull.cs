@@ -83,11 +83,12 @@ public sealed class UsageDevice : IWrite
 
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
+        nint length = (nint)source.Length; // the whole write is consumed; only its start is read
         Span<byte> text = stackalloc byte[8];
-        Result<int> copied = source.CopyTo(text);
+        Result<nint> copied = source.CopyTo(text);
         if (copied.Failed)
             return copied.Error;
-        ReadOnlySpan<byte> command = text[..copied.Value];
+        ReadOnlySpan<byte> command = text[..(int)copied.Value];
         if (!command.IsEmpty && command[^1] == (byte)'\n')
             command = command[..^1];
         if (command.SequenceEqual("hold"u8))
@@ -114,6 +115,6 @@ public sealed class UsageDevice : IWrite
             return Error.EINVAL;
         }
         DebugZones.Log(SkullModule.debug_zones, (uint)SkullModule.Zone.Usage, $"skull: usage count now {ModuleReference.Count}");
-        return (nint)source.Length;
+        return length;
     }
 }

@@ -1,12 +1,11 @@
-// ioctl arguments: a value, or user memory reached only through bounded copies.
-using KernelSharp.Interop;
-
+// ioctl arguments: a value, or user memory of the size the command encodes.
 namespace KernelSharp.FileSystem
 {
     /// <summary>
     /// An ioctl's argument: a plain value or the address of user memory, depending on the
-    /// command. A user address is never dereferenced by C#: <see cref="CopyFromUser{T}"/> and
-    /// <see cref="CopyToUser{T}"/> copy and answer EFAULT for a bad one.
+    /// command. User memory is reached only through a <see cref="UserReader"/> or
+    /// <see cref="UserWriter"/> of exactly the size the command encodes (<c>_IOC_SIZE</c>), in
+    /// the direction it encodes, so a driver never reads or writes more than user space said.
     /// </summary>
     public readonly unsafe struct IoctlArgument
     {
@@ -20,27 +19,56 @@ namespace KernelSharp.FileSystem
         /// <summary>The argument as an int, as C's <c>(int)arg</c>.</summary>
         public int AsInt => (int)_value;
 
-        /// <summary>Reads a T from the user address (get_user). EFAULT, and <paramref name="value"/> is default, if it cannot be read.</summary>
-        public Result CopyFromUser<T>(out T value) where T : unmanaged
+        /// <summary>
+        /// The command's input (_IOW, _IOWR): a reader of <c>command.Size</c> bytes at the
+        /// argument. ENOTTY for a command without input.
+        /// </summary>
+        public Result Reader(IoctlCommand command, out UserReader reader)
         {
-            value = default;
-            fixed (T* target = &value)
-            {
-                if (Native.ksharp_copy_from_user(target, (nint)_value, (nuint)sizeof(T)) != 0)
-                {
-                    value = default;
-                    return Error.EFAULT;
-                }
-            }
+            reader = default;
+            if ((command.Direction & IoctlDirection.Write) == 0)
+                return Error.ENOTTY;
+            reader = new UserReader((nint)_value, (nuint)command.Size);
             return Result.Ok;
         }
 
-        /// <summary>Writes a T to the user address (put_user). EFAULT if it is not writable.</summary>
-        public Result CopyToUser<T>(T value) where T : unmanaged
+        /// <summary>
+        /// The command's output (_IOR, _IOWR): a writer of <c>command.Size</c> bytes at the
+        /// argument. ENOTTY for a command without output.
+        /// </summary>
+        public Result Writer(IoctlCommand command, out UserWriter writer)
         {
-            if (Native.ksharp_copy_to_user((nint)_value, &value, (nuint)sizeof(T)) != 0)
-                return Error.EFAULT;
+            writer = default;
+            if ((command.Direction & IoctlDirection.Read) == 0)
+                return Error.ENOTTY;
+            writer = new UserWriter((nint)_value, (nuint)command.Size);
             return Result.Ok;
+        }
+
+        /// <summary>
+        /// Reads the command's input as a <typeparamref name="T"/> (get_user). ENOTTY unless the
+        /// command has input of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer
+        /// (<paramref name="value"/> is default then).
+        /// </summary>
+        public Result Read<T>(IoctlCommand command, out T value) where T : unmanaged
+        {
+            value = default;
+            if (command.Size != sizeof(T))
+                return Error.ENOTTY;
+            Result ready = Reader(command, out UserReader reader);
+            return ready.Failed ? ready : reader.Read(out value);
+        }
+
+        /// <summary>
+        /// Writes <paramref name="value"/> as the command's output (put_user). ENOTTY unless the
+        /// command has output of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer.
+        /// </summary>
+        public Result Write<T>(IoctlCommand command, T value) where T : unmanaged
+        {
+            if (command.Size != sizeof(T))
+                return Error.ENOTTY;
+            Result ready = Writer(command, out UserWriter writer);
+            return ready.Failed ? ready : writer.Write(value);
         }
     }
 }

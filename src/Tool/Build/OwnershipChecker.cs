@@ -9,7 +9,8 @@ namespace KernelSharp.Tool.Build;
 /// Refuses copies of owned values in driver code. An owned value holds a kernel resource,
 /// and two copies would both release it: a struct implementing IDisposable (PortRegion,
 /// KernelBuffer, Mutex&lt;T&gt;, or a driver's own), a ref struct with a Dispose method
-/// (MutexGuard), or any struct or tuple with an owned field. Every way C# copies a value is
+/// (MutexGuard), a type marked [NoCopy] (UserReader, whose copy would read the same user
+/// memory twice), or any struct or tuple with an owned field. Every way C# copies a value is
 /// checked: assignments, initializers, by-value arguments, returns, foreach, tuples,
 /// <c>with</c>, collection expressions, patterns that declare a variable, lambdas that return
 /// a captured owned value, and each branch of <c>?:</c>, <c>??</c> and <c>switch</c>
@@ -73,7 +74,9 @@ public static class OwnershipChecker
                 or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
                 return;
             string name = value.Syntax.ToString();
-            Report(value.Syntax, $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
+            Report(value.Syntax, owned.IsUserMemory(value.Type!)
+                ? $"{what} copies '{name}' ({value.Type!.Name}); both copies would read or write the same user memory again. Pass it by ref"
+                : $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
         }
 
         private void Report(SyntaxNode at, string message) => Report(at.GetLocation(), message);
@@ -160,6 +163,13 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
 {
     private readonly Dictionary<ITypeSymbol, bool> _known = new(SymbolEqualityComparer.Default);
 
+    /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
+    public bool IsUserMemory(ITypeSymbol type) =>
+        !type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) && IsNoCopy(type);
+
+    private static bool IsNoCopy(ITypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass is { Name: "NoCopyAttribute", ContainingNamespace.Name: "KernelSharp" });
+
     public bool Contains(ITypeSymbol? type)
     {
         if (type is not { IsValueType: true })
@@ -168,6 +178,7 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
             return known;
         _known[type] = false; // a cycle (impossible for structs, but cheap to guard) is not owned
         bool result = type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
+            || IsNoCopy(type)
             || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public })
             // A struct (or tuple) holding an owned value in a field: copying it copies that value.
             || type.GetMembers().OfType<IFieldSymbol>().Any(field => !field.IsStatic && Contains(field.Type));

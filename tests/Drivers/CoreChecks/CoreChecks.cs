@@ -269,10 +269,10 @@ public sealed class EchoDevice : IOpen, IRelease, IRead, IWrite
     {
         fixed (byte* data = s_store.Data)
         {
-            Result<int> copied = source.CopyTo(new Span<byte>(data, Capacity));
+            Result<nint> copied = source.CopyTo(new Span<byte>(data, Capacity));
             if (copied.Failed)
                 return copied.Error;
-            s_store.Length = copied.Value;
+            s_store.Length = (int)copied.Value;
             position = copied.Value;
             return copied.Value;
         }
@@ -287,7 +287,7 @@ public sealed class EchoDevice : IOpen, IRelease, IRead, IWrite
             return 0;
         fixed (byte* data = s_store.Data)
         {
-            Result<int> copied = destination.CopyFrom(new ReadOnlySpan<byte>(data + position, length - (int)position));
+            Result<nint> copied = destination.CopyFrom(new ReadOnlySpan<byte>(data + position, length - (int)position));
             if (copied.Failed)
                 return copied.Error;
             position += copied.Value;
@@ -342,20 +342,20 @@ public sealed class SessionDevice : IOpen<Session>, IRelease<Session>, IRead<Ses
 
     public static Result<nint> Write(ref Session session, File file, UserReader source, ref long position)
     {
-        Result<int> copied = source.CopyTo(session.Notes.Span);
+        Result<nint> copied = source.CopyTo(session.Notes.Span);
         if (copied.Failed)
             return copied.Error;
-        session.Length = copied.Value;
+        session.Length = (int)copied.Value;
         session.ReadOffset = 0;
         return copied.Value;
     }
 
     public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position)
     {
-        Result<int> copied = destination.CopyFrom(session.Notes.Span.Slice(session.ReadOffset, session.Length - session.ReadOffset));
+        Result<nint> copied = destination.CopyFrom(session.Notes.Span.Slice(session.ReadOffset, session.Length - session.ReadOffset));
         if (copied.Failed)
             return copied.Error;
-        session.ReadOffset += copied.Value;
+        session.ReadOffset += (int)copied.Value;
         return copied.Value;
     }
 }

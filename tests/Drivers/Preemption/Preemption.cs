@@ -46,10 +46,10 @@ public sealed class Commands : IWrite
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
         Span<byte> text = stackalloc byte[32];
-        Result<int> copied = source.CopyTo(text);
+        Result<nint> copied = source.CopyTo(text);
         if (copied.Failed)
             return copied.Error;
-        ReadOnlySpan<byte> command = text.Slice(0, copied.Value);
+        ReadOnlySpan<byte> command = text.Slice(0, (int)copied.Value);
         if (!command.IsEmpty && command[command.Length - 1] == (byte)'\n')
             command = command.Slice(0, command.Length - 1);
         int space = command.IndexOf((byte)' ');

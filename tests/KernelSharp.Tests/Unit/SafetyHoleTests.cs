@@ -193,4 +193,23 @@ public class SafetyHoleTests
             """));
         Assert.NotEmpty(assembly);
     }
+
+    // A reader advances: a copy handed to a helper would fetch the same user bytes again.
+    [Fact]
+    public void A_copy_of_a_user_memory_reader_is_refused()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + """
+            public sealed class Device : IWrite
+            {
+                public static Result<nint> Write(File file, UserReader source, ref long position)
+                {
+                    Span<byte> header = stackalloc byte[4];
+                    Result<nint> peeked = Peek(source, header);
+                    return peeked.Failed ? peeked : source.CopyTo(header);
+                }
+                private static Result<nint> Peek(UserReader reader, Span<byte> into) => reader.CopyTo(into);
+            }
+            """));
+        Assert.Equal("Snippet.cs(13,36): error KS0001: passing it by value copies 'source' (UserReader); both copies would read or write the same user memory again. Pass it by ref", Only(error));
+    }
 }
