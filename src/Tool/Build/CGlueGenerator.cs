@@ -42,13 +42,13 @@ public static class CGlueGenerator
             AppendSeqShow(c, names, i, model.SeqShowTypes[i]);
 
         // What the C# side needs the address of, handed to its init in declaration order.
-        c.Append($"\nstatic const void *const {m}_fops_tables[] = {{\n");
+        c.Append($"\nstatic const void *const {names.FileOperationsTables}[] = {{\n");
         for (int i = 0; i < model.FileOperations.Count; i++)
-            c.Append($"\t&{m}_fops{i},\n");
+            c.Append($"\t&{names.FileOperationsTable(i)},\n");
         c.Append("\tNULL\n};\n");
-        c.Append($"\nstatic const void *const {m}_show_functions[] = {{\n");
+        c.Append($"\nstatic const void *const {names.ShowFunctions}[] = {{\n");
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
-            c.Append($"\t{m}_{GlueNames.SeqShowEntry(i)},\n");
+            c.Append($"\t{names.CWrapper(GlueNames.SeqShowEntry(i))},\n");
         c.Append("\tNULL\n};\n");
 
         foreach (ModuleParameter parameter in model.Parameters)
@@ -59,11 +59,11 @@ public static class CGlueGenerator
         AppendSymbols(c, names, model);
 
         for (int i = 0; i < model.LockClasses.Count; i++)
-            c.Append($"\n/* Lockdep class of the mutex created at {model.LockClasses[i].Name}. */\nstatic struct ksharp_lock_class {GlueNames.LockClass(m, i)} = {{ .name = {Literal(model.LockClasses[i].Name)} }};\n");
+            c.Append($"\n/* Lockdep class of the mutex created at {model.LockClasses[i].Name}. */\nstatic struct ksharp_lock_class {names.LockClass(i)} = {{ .name = {Literal(model.LockClasses[i].Name)} }};\n");
 
         // Data the generated C# reaches by address: string and array parameters, shared
         // variables, lock classes.
-        c.Append($"\nstatic void *const {m}_storage[] = {{\n");
+        c.Append($"\nstatic void *const {names.Storage}[] = {{\n");
         foreach (var (expression, _) in GlueNames.StorageSlots(model))
             c.Append($"\t{expression},\n");
         c.Append("\tNULL\n};\n");
@@ -76,7 +76,7 @@ public static class CGlueGenerator
 
             	if (ret)
             		return ret;
-            	ret = {{names.CSharpEntry(GlueNames.Init)}}({{m}}_fops_tables, {{m}}_show_functions, {{m}}_storage);
+            	ret = {{names.CSharpEntry(GlueNames.Init)}}({{names.FileOperationsTables}}, {{names.ShowFunctions}}, {{names.Storage}});
             	if (ret)
             		ksharp_runtime_exit();
             	return ret;
@@ -118,14 +118,14 @@ public static class CGlueGenerator
             }
             else
             {
-                c.Append(Wrapper($"static {slot.CReturn} {m}_{what}({slot.KernelParameters})", slot.CReturn,
+                c.Append(Wrapper($"static {slot.CReturn} {names.CWrapper(what)}({slot.KernelParameters})", slot.CReturn,
                     $"{names.CSharpEntry(what)}({slot.EntryArguments(type)})", slot.AfterCall));
-                slots.Add($".{slot.Slot} = {m}_{what}");
+                slots.Add($".{slot.Slot} = {names.CWrapper(what)}");
             }
             if (slot.ExtraSlots is { } extra)
                 slots.Add(extra);
         }
-        c.Append($"\nstatic const struct file_operations {m}_fops{index} = {{\n\t.owner = THIS_MODULE,\n");
+        c.Append($"\nstatic const struct file_operations {names.FileOperationsTable(index)} = {{\n\t.owner = THIS_MODULE,\n");
         foreach (string slot in slots)
             c.Append($"\t{slot},\n");
         c.Append("};\n");
@@ -135,7 +135,7 @@ public static class CGlueGenerator
     {
         string what = GlueNames.SeqShowEntry(index);
         c.Append($"\n/* seq_file show function of {typeName}. */\n");
-        c.Append(Wrapper($"static int {names.Module}_{what}(struct seq_file *seq, void *unused)", "int",
+        c.Append(Wrapper($"static int {names.CWrapper(what)}(struct seq_file *seq, void *unused)", "int",
             $"{names.CSharpEntry(what)}(seq)"));
     }
 
@@ -161,7 +161,7 @@ public static class CGlueGenerator
         c.Append($$"""
 
             /* Parameter {{p}} ({{kernelName}}), stored in {{parameter.FieldExpression}}. */
-            static int {{m}}_set_{{p}}(const char *text, const struct kernel_param *kp)
+            static int {{names.ParameterSetter(p)}}(const char *text, const struct kernel_param *kp)
             {
             	{{cType}} value;
             	struct kernel_param typed = *kp;
@@ -175,7 +175,7 @@ public static class CGlueGenerator
             	return 0;
             }
 
-            static int {{m}}_get_{{p}}(char *buffer, const struct kernel_param *kp)
+            static int {{names.ParameterGetter(p)}}(char *buffer, const struct kernel_param *kp)
             {
             	{{cType}} value;
             	struct kernel_param typed = *kp;
@@ -185,11 +185,11 @@ public static class CGlueGenerator
             	return param_get_{{kernelName}}(buffer, &typed);
             }
 
-            static const struct kernel_param_ops {{m}}_ops_{{p}} = {
-            {{(parameter.Type == ParameterType.Bool ? "\t.flags = KERNEL_PARAM_OPS_FL_NOARG, /* \"insmod m.ko flag\" means flag=1 */\n" : "")}}	.set = {{m}}_set_{{p}},
-            	.get = {{m}}_get_{{p}},
+            static const struct kernel_param_ops {{names.ParameterOps(p)}} = {
+            {{(parameter.Type == ParameterType.Bool ? "\t.flags = KERNEL_PARAM_OPS_FL_NOARG, /* \"insmod m.ko flag\" means flag=1 */\n" : "")}}	.set = {{names.ParameterSetter(p)}},
+            	.get = {{names.ParameterGetter(p)}},
             };
-            module_param_cb({{p}}, &{{m}}_ops_{{p}}, NULL, 0{{Convert.ToString(parameter.Permissions, 8)}});
+            module_param_cb({{p}}, &{{names.ParameterOps(p)}}, NULL, 0{{Convert.ToString(parameter.Permissions, 8)}});
             __MODULE_PARM_TYPE({{p}}, "{{kernelName}}");
             MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
 
@@ -229,9 +229,9 @@ public static class CGlueGenerator
             c.Append($$"""
 
                 /* Parameter {{p}} (string of at most {{parameter.Capacity}} bytes), read by the C# property {{parameter.Member.Name}}. */
-                static char {{m}}_param_{{p}}[{{parameter.Capacity + 1}}] = {{Literal(parameter.Default ?? "")}};
+                static char {{names.ParameterStorage(p)}}[{{parameter.Capacity + 1}}] = {{Literal(parameter.Default ?? "")}};
 
-                static int {{m}}_set_{{p}}(const char *text, const struct kernel_param *kp)
+                static int {{names.ParameterSetter(p)}}(const char *text, const struct kernel_param *kp)
                 {
                 	size_t length = strlen(text);
 
@@ -239,20 +239,20 @@ public static class CGlueGenerator
                 		pr_err("{{m}}: parameter {{p}}: %zu bytes, at most {{parameter.Capacity}} allowed\n", length);
                 		return -EINVAL;
                 	}
-                	memcpy({{m}}_param_{{p}}, text, length + 1);
+                	memcpy({{names.ParameterStorage(p)}}, text, length + 1);
                 	return 0;
                 }
 
-                static int {{m}}_get_{{p}}(char *buffer, const struct kernel_param *kp)
+                static int {{names.ParameterGetter(p)}}(char *buffer, const struct kernel_param *kp)
                 {
-                	return scnprintf(buffer, PAGE_SIZE, "%s\n", {{m}}_param_{{p}});
+                	return scnprintf(buffer, PAGE_SIZE, "%s\n", {{names.ParameterStorage(p)}});
                 }
 
-                static const struct kernel_param_ops {{m}}_ops_{{p}} = {
-                	.set = {{m}}_set_{{p}},
-                	.get = {{m}}_get_{{p}},
+                static const struct kernel_param_ops {{names.ParameterOps(p)}} = {
+                	.set = {{names.ParameterSetter(p)}},
+                	.get = {{names.ParameterGetter(p)}},
                 };
-                module_param_cb({{p}}, &{{m}}_ops_{{p}}, NULL, {{permissions}});
+                module_param_cb({{p}}, &{{names.ParameterOps(p)}}, NULL, {{permissions}});
                 __MODULE_PARM_TYPE({{p}}, "string");
                 MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
 
@@ -265,9 +265,9 @@ public static class CGlueGenerator
         c.Append($$"""
 
             /* Parameter {{p}} (array of at most {{parameter.Capacity}} {{kernelName}}), read by the C# property {{parameter.Member.Name}}. */
-            static {{cType}} {{m}}_param_{{p}}[{{parameter.Capacity}}];
-            static unsigned int {{m}}_param_{{p}}_count;
-            module_param_array_named({{p}}, {{m}}_param_{{p}}, {{kernelName}}, &{{m}}_param_{{p}}_count, {{permissions}});
+            static {{cType}} {{names.ParameterStorage(p)}}[{{parameter.Capacity}}];
+            static unsigned int {{names.ParameterCount(p)}};
+            module_param_array_named({{p}}, {{names.ParameterStorage(p)}}, {{kernelName}}, &{{names.ParameterCount(p)}}, {{permissions}});
             MODULE_PARM_DESC({{p}}, {{Literal(parameter.Description)}});
 
             """);

@@ -60,14 +60,14 @@ public static class CSharpGlueGenerator
                     continue;
                 string what = GlueNames.FileOperationEntry(i, slot.Operation);
                 string body = slot.CSharpBody(type);
-                string signature = $"{slot.CSharpReturn} {Pascal(what)}({slot.CSharpParameters(type)}){(body.StartsWith('{') ? $"\n        {body}" : $" => {body};")}";
+                string signature = $"{slot.CSharpReturn} {GlueNames.CSharpMethod(what)}({slot.CSharpParameters(type)}){(body.StartsWith('{') ? $"\n        {body}" : $" => {body};")}";
                 s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static {signature}\n");
             }
         }
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
         {
             string what = GlueNames.SeqShowEntry(i);
-            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static int {Pascal(what)}(void* seq) => {model.SeqShowTypes[i]}.Show(global::KernelSharp.Glue.EntryPoints.Seq(seq)).ToErrno();\n");
+            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static int {GlueNames.CSharpMethod(what)}(void* seq) => {model.SeqShowTypes[i]}.Show(global::KernelSharp.Glue.EntryPoints.Seq(seq)).ToErrno();\n");
         }
         foreach (ModuleParameter parameter in model.Parameters)
         {
@@ -78,20 +78,20 @@ public static class CSharpGlueGenerator
             s.Append($"""
 
                         [global::System.Runtime.RuntimeExport("{names.CSharpEntry(set)}")]
-                        private static void {Pascal(set)}(long value) => {parameter.FieldExpression} = {store};
+                        private static void {GlueNames.CSharpMethod(set)}(long value) => {parameter.FieldExpression} = {store};
 
                         [global::System.Runtime.RuntimeExport("{names.CSharpEntry(get)}")]
-                        private static long {Pascal(get)}() => {load};
+                        private static long {GlueNames.CSharpMethod(get)}() => {load};
 
                 """);
         }
         foreach (ExportedFunction export in model.Exports)
         {
             string what = GlueNames.ExportEntry(export.Symbol);
-            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {Pascal(what)}({Parameters(export.Parameters)}) => {export.Method}({GlueNames.CArguments(export.Parameters)});\n");
+            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {GlueNames.CSharpMethod(what)}({Parameters(export.Parameters)}) => {export.Method}({GlueNames.CArguments(export.Parameters)});\n");
         }
         foreach (ImportedFunction import in model.Imports)
-            s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} Import_{import.Symbol}({Parameters(import.Parameters)});\n");
+            s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} {GlueNames.ImportMethod(import.Symbol)}({Parameters(import.Parameters)});\n");
         foreach (var (_, field) in GlueNames.StorageSlots(model))
             s.Append($"\n        internal static nint {field};\n");
         s.Append("    }\n");
@@ -101,10 +101,10 @@ public static class CSharpGlueGenerator
             AppendSpanProperty(s, parameter);
         foreach (ImportedFunction import in model.Imports)
             AppendPartial(s, import.Member,
-                $"static partial {import.Return} {import.Member.Name}({Parameters(import.Parameters)}) => global::KernelSharp.Generated.ModuleEntryPoints.Import_{import.Symbol}({GlueNames.CArguments(import.Parameters)});");
+                $"static partial {import.Return} {import.Member.Name}({Parameters(import.Parameters)}) => {GlueNames.EntryClass}.{GlueNames.ImportMethod(import.Symbol)}({GlueNames.CArguments(import.Parameters)});");
         foreach (SharedVariable variable in model.Variables)
             AppendPartial(s, variable.Member,
-                $"static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_{variable.Symbol});");
+                $"static partial ref {variable.Type} {variable.Member.Name} => ref global::KernelSharp.Glue.ParameterStorage.Variable<{variable.Type}>({GlueNames.EntryClass}.{GlueNames.VariableField(variable.Symbol)});");
         s.Append("""
 
             namespace System.Runtime
@@ -157,7 +157,7 @@ public static class CSharpGlueGenerator
         {
             LockClassSite site = model.LockClasses[i];
             s.Append($"        [global::System.Runtime.CompilerServices.InterceptsLocation({site.LocationVersion}, \"{site.Location}\")] // {site.Name}\n");
-            s.Append($"        internal static global::KernelSharp.Result Create{i}(out {site.MutexType} mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, ModuleEntryPoints.LockClass_{i});\n");
+            s.Append($"        internal static global::KernelSharp.Result Create{i}(out {site.MutexType} mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, {GlueNames.EntryClass}.{GlueNames.LockClassField(i)});\n");
         }
         s.Append("    }\n");
     }
@@ -175,14 +175,12 @@ public static class CSharpGlueGenerator
     private static void AppendSpanProperty(StringBuilder s, SpanParameter parameter)
     {
         const string Storage = "global::KernelSharp.Glue.ParameterStorage";
-        string field = $"global::KernelSharp.Generated.ModuleEntryPoints.Parameter_{parameter.Name}";
+        string field = $"{GlueNames.EntryClass}.{GlueNames.ParameterField(parameter.Name)}";
+        string count = $"{GlueNames.EntryClass}.{GlueNames.ParameterCountField(parameter.Name)}";
         string element = parameter.IsString ? "byte" : ParameterTypes.CSharpKeyword(parameter.ElementType!.Value);
         string body = parameter.IsString
             ? $"{Storage}.Text({field}, {parameter.Capacity})"
-            : $"{Storage}.Array<{element}>({field}, {field}Count, {parameter.Capacity})";
+            : $"{Storage}.Array<{element}>({field}, {count}, {parameter.Capacity})";
         AppendPartial(s, parameter.Member, $"static partial global::System.ReadOnlySpan<{element}> {parameter.Member.Name} => {body};");
     }
-
-    private static string Pascal(string snake) =>
-        string.Concat(snake.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 }

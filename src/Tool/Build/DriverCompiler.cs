@@ -88,7 +88,7 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
         ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
-        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(Format).Concat(unsafeReview).ToList();
+        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(SourcePosition.Format).Concat(unsafeReview).ToList();
         return (stream.ToArray(), model, glue, warnings);
     }
 
@@ -99,23 +99,8 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     {
         var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
-            throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(Format)));
+            throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(SourcePosition.Format)));
     }
 
-    private static string Where(SyntaxNode node) => Position(node.GetLocation());
-
-    /// <summary>file(line,col) of a source location, 1-based, as compilers print it.</summary>
-    public static string Position(Location location)
-    {
-        FileLinePositionSpan span = location.GetMappedLineSpan();
-        return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
-    }
-
-    /// <summary>file(line,col): error CSxxxx: message — the shape editors and CI logs understand.</summary>
-    public static string Format(Diagnostic diagnostic)
-    {
-        string where = diagnostic.Location.GetMappedLineSpan().IsValid ? $"{Position(diagnostic.Location)}: " : "";
-        string severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
-        return $"{where}{severity} {diagnostic.Id}: {diagnostic.GetMessage()}";
-    }
+    private static string Where(SyntaxNode node) => SourcePosition.Of(node.GetLocation());
 }

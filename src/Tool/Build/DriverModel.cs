@@ -76,10 +76,6 @@ public sealed record SpanParameter(
     public bool IsString => ElementType is null;
 }
 
-/// <summary>The file operations a type can implement, each an interface named I + the operation (see FileOperationSlot for each).</summary>
-[Flags]
-public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32 }
-
 /// <summary>The per-open state of a file operations type: its C# type, and whether it owns anything to dispose.</summary>
 public sealed record FileStateType(string TypeName, bool Disposable);
 

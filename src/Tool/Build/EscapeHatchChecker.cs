@@ -41,7 +41,7 @@ public static class EscapeHatchChecker
                 ISymbol? symbol = model.GetSymbolInfo(name).Symbol ?? model.GetSymbolInfo(name).CandidateSymbols.FirstOrDefault();
                 if (symbol is null || Refusal(symbol) is not { } why)
                     continue;
-                problems.Add($"{DriverCompiler.Position(name.GetLocation())}: error {Id}: '{symbol.ToDisplayString()}' {why}: drivers use the KernelSharp library's safe types");
+                problems.Add($"{SourcePosition.Of(name.GetLocation())}: error {Id}: '{symbol.ToDisplayString()}' {why}: drivers use the KernelSharp library's safe types");
             }
         }
         return problems.Distinct().ToList();

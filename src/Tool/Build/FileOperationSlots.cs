@@ -1,5 +1,10 @@
 namespace KernelSharp.Tool.Build;
 
+/// <summary>The file operations a type can implement, each an interface named I + the operation (see FileOperationSlot for each).</summary>
+[Flags]
+public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32 }
+
+
 /// <summary>
 /// How each file operation crosses from the kernel's file_operations slot to C#: the C
 /// wrapper's signature, what it passes to the C# entry point, and the generated C# entry

@@ -10,6 +10,46 @@ public sealed class GlueNames(string module)
 
     public string CSharpEntry(string what) => $"{Module}__cs_{what}";
 
+    /// <summary>The generated C# method of an entry: "fops0_read" is Fops0Read.</summary>
+    public static string CSharpMethod(string what) =>
+        string.Concat(what.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+
+    /// <summary>The C function the kernel calls for an entry, where C wraps the C# entry ("scull_fops0_read").</summary>
+    public string CWrapper(string what) => $"{Module}_{what}";
+
+    /// <summary>The file_operations of the driver's <paramref name="index"/>th file operations type.</summary>
+    public string FileOperationsTable(int index) => $"{Module}_fops{index}";
+
+    /// <summary>The arrays the C glue hands to the C# init, in this order.</summary>
+    public string FileOperationsTables => $"{Module}_fops_tables";
+    public string ShowFunctions => $"{Module}_show_functions";
+    public string Storage => $"{Module}_storage";
+
+    /// <summary>The C storage of a string or array parameter, and of an array parameter's count.</summary>
+    public string ParameterStorage(string parameter) => $"{Module}_param_{parameter}";
+    public string ParameterCount(string parameter) => $"{Module}_param_{parameter}_count";
+
+    /// <summary>A parameter's kernel_param_ops and its set and get callbacks.</summary>
+    public string ParameterOps(string parameter) => $"{Module}_ops_{parameter}";
+    public string ParameterSetter(string parameter) => $"{Module}_set_{parameter}";
+    public string ParameterGetter(string parameter) => $"{Module}_get_{parameter}";
+
+    /// <summary>The generated C# class holding the entry points and the storage fields.</summary>
+    public const string EntryClass = "global::KernelSharp.Generated.ModuleEntryPoints";
+
+    /// <summary>The C# field holding the address of a string or array parameter's storage, and of its count.</summary>
+    public static string ParameterField(string parameter) => $"Parameter_{parameter}";
+    public static string ParameterCountField(string parameter) => $"Parameter_{parameter}Count";
+
+    /// <summary>The C# field holding the address of a shared variable.</summary>
+    public static string VariableField(string symbol) => $"Variable_{symbol}";
+
+    /// <summary>The C# field holding the address of the <paramref name="index"/>th lock class.</summary>
+    public static string LockClassField(int index) => $"LockClass_{index}";
+
+    /// <summary>The C# method that calls an imported function's C stub.</summary>
+    public static string ImportMethod(string symbol) => $"Import_{symbol}";
+
     public const string Init = "init";
     public const string Exit = "exit";
     public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
@@ -24,21 +64,21 @@ public sealed class GlueNames(string module)
     /// </summary>
     public static IEnumerable<(string CExpression, string Field)> StorageSlots(DriverModel model)
     {
-        string m = model.Module.Name;
+        var names = new GlueNames(model.Module.Name);
         foreach (SpanParameter parameter in model.SpanParameters)
         {
-            yield return ($"{m}_param_{parameter.Name}", $"Parameter_{parameter.Name}");
+            yield return (names.ParameterStorage(parameter.Name), ParameterField(parameter.Name));
             if (!parameter.IsString)
-                yield return ($"&{m}_param_{parameter.Name}_count", $"Parameter_{parameter.Name}Count");
+                yield return ($"&{names.ParameterCount(parameter.Name)}", ParameterCountField(parameter.Name));
         }
         foreach (SharedVariable variable in model.Variables)
-            yield return ($"&{variable.Symbol}", $"Variable_{variable.Symbol}");
+            yield return ($"&{variable.Symbol}", VariableField(variable.Symbol));
         for (int i = 0; i < model.LockClasses.Count; i++)
-            yield return ($"&{LockClass(m, i)}", $"LockClass_{i}");
+            yield return ($"&{names.LockClass(i)}", LockClassField(i));
     }
 
     /// <summary>The C variable of the driver's <paramref name="index"/>th lock class.</summary>
-    public static string LockClass(string module, int index) => $"{module}_lock_class{index}";
+    public string LockClass(int index) => $"{Module}_lock_class{index}";
 
     /// <summary>The arguments that pass a symbol's parameters on (the same text in C and C#).</summary>
     public static string CArguments(IReadOnlyList<SymbolParameter> parameters) => string.Join(", ", parameters.Select(p => p.Name));

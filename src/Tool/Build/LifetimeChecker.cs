@@ -236,6 +236,6 @@ public static class LifetimeChecker
         private static int Line(SyntaxNode node) => node.GetLocation().GetMappedLineSpan().StartLinePosition.Line + 1;
 
         private void Report(SyntaxNode at, string message) =>
-            problems.Add($"{DriverCompiler.Position(at.GetLocation())}: error {Id}: {message}");
+            problems.Add($"{SourcePosition.Of(at.GetLocation())}: error {Id}: {message}");
     }
 }

@@ -30,7 +30,7 @@ public static class LockClassReader
                 if (!SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, plain) && !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owning))
                     continue;
                 var location = model.GetInterceptableLocation(call)
-                    ?? throw new BuildError($"{DriverCompiler.Position(call.GetLocation())}: this Mutex.Create call cannot be given its lock class (a ksharp bug: please report it)");
+                    ?? throw new BuildError($"{SourcePosition.Of(call.GetLocation())}: this Mutex.Create call cannot be given its lock class (a ksharp bug: please report it)");
                 sites.Add(new LockClassSite(Name(model, call), location.Version, location.Data,
                     type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
             }

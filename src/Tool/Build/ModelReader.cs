@@ -353,6 +353,6 @@ public static class ModelReader
         Location? location = symbol.Locations.FirstOrDefault(l => l.IsInSource);
         if (location is null)
             return symbol.Name;
-        return DriverCompiler.Position(location);
+        return SourcePosition.Of(location);
     }
 }

@@ -82,7 +82,7 @@ public static class OwnershipChecker
         private void Report(SyntaxNode at, string message) => Report(at.GetLocation(), message);
 
         private void Report(Location at, string message) =>
-            problems.Add($"{DriverCompiler.Position(at)}: error {Id}: {message}");
+            problems.Add($"{SourcePosition.Of(at)}: error {Id}: {message}");
 
         public override void VisitSimpleAssignment(ISimpleAssignmentOperation operation)
         {

@@ -19,7 +19,7 @@ public static class UnsafeCodeChecker
     {
         bool optedIn = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.AllowUnsafeCodeAttribute");
         var found = driverTrees.SelectMany(tree => tree.GetRoot().DescendantTokens().Where(t => t.IsKind(SyntaxKind.UnsafeKeyword)))
-            .Select(token => (Where: DriverCompiler.Position(token.GetLocation()), What: What(token))).ToList();
+            .Select(token => (Where: SourcePosition.Of(token.GetLocation()), What: What(token))).ToList();
         if (optedIn)
             return ([], found.Select(f => $"{f.Where}: warning {ReviewId}: unsafe {f.What}: this code can corrupt kernel memory; keep it small and reviewed").ToList());
         return (found.Select(f => $"{f.Where}: error {RefusedId}: unsafe {f.What}: driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]").ToList(), []);

@@ -148,6 +148,6 @@ public class BuildErrorTests
              ---> System.InvalidOperationException: Expected type 'System.Foo' not found in module 'KernelSharp.CoreLib'
                at Internal.IL.HelperExtensions.GetKnownType(ModuleDesc, String, String) + 0x9d
             """;
-        Assert.Equal("Expected type 'System.Foo' not found in module 'KernelSharp.CoreLib' (while compiling [Driver]Driver.Init())", ModuleBuilder.IlCompilerFailure(output));
+        Assert.Equal("Expected type 'System.Foo' not found in module 'KernelSharp.CoreLib' (while compiling [Driver]Driver.Init())", IlCompiler.Failure(output));
     }
 }

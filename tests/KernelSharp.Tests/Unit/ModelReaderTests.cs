@@ -228,7 +228,7 @@ public class ModelReaderTests
         Assert.Contains("static struct ksharp_lock_class snippet_lock_class0 = { .name = \"SnippetModule.Init: s_first\" };", c);
         Assert.Contains("static struct ksharp_lock_class snippet_lock_class1 = { .name = \"SnippetModule.Init: s_second\" };", c);
         Assert.Contains("\t&snippet_lock_class1,\n", c);
-        Assert.Contains("internal static global::KernelSharp.Result Create1(out global::KernelSharp.Sync.Mutex<global::Counter> mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, ModuleEntryPoints.LockClass_1);", compiled.Glue);
+        Assert.Contains("internal static global::KernelSharp.Result Create1(out global::KernelSharp.Sync.Mutex<global::Counter> mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, global::KernelSharp.Generated.ModuleEntryPoints.LockClass_1);", compiled.Glue);
         Assert.Contains("LockClass_1 = (nint)storage[1];", compiled.Glue);
     }
 }
