@@ -18,7 +18,7 @@ namespace KernelSharp.Interop
             return (nuint)pointer >= FirstErrorPointer ? Error.FromErrno((int)(nint)pointer) : Result.Ok;
         }
 
-        /// <summary>Ok for 0, else the negative errno.</summary>
-        public static Result FromErrno(int status) => status == 0 ? Result.Ok : Error.FromErrno(status);
+        /// <summary>Ok for 0 or a value (a major number, a count), else the negative errno.</summary>
+        public static Result FromErrno(int status) => status >= 0 ? Result.Ok : Error.FromErrno(status);
     }
 }
