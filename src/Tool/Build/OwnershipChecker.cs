@@ -13,8 +13,8 @@ namespace KernelSharp.Tool.Build;
 /// memory twice), or any struct or tuple with an owned field. Every way C# copies a value is
 /// checked: assignments, initializers, by-value arguments, returns, foreach, tuples,
 /// <c>with</c>, collection expressions, patterns that declare a variable, lambdas that return
-/// a captured owned value, and each branch of <c>?:</c>, <c>??</c> and <c>switch</c>
-/// expressions. Values move by <c>out</c> at creation, travel by <c>ref</c>, and change owner
+/// a captured owned value, each branch of <c>?:</c>, <c>??</c> and <c>switch</c>
+/// expressions, and the hidden copy C# makes to call a method through a readonly reference. Values move by <c>out</c> at creation, travel by <c>ref</c>, and change owner
 /// with <c>Owned.Take(ref x)</c>, which empties the source.
 /// </summary>
 public static class OwnershipChecker
@@ -126,6 +126,27 @@ public static class OwnershipChecker
                 CheckCopy(operation.ReturnedValue, "returning it");
             base.VisitReturn(operation);
         }
+
+        // A method that is not readonly, called through a readonly reference (an 'in'
+        // parameter, a readonly field, a ref readonly), runs on a hidden copy: Dispose there
+        // releases the resource and leaves the original looking live.
+        public override void VisitInvocation(IInvocationOperation operation)
+        {
+            if (operation.Instance is { } instance && !operation.TargetMethod.IsReadOnly && !operation.TargetMethod.IsStatic
+                && owned.Contains(instance.Type) && IsReadOnlyPlace(instance))
+                Report(operation.Syntax, $"'{operation.TargetMethod.Name}' runs on a hidden copy of '{instance.Syntax}' ({instance.Type!.Name}), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable");
+            base.VisitInvocation(operation);
+        }
+
+        private static bool IsReadOnlyPlace(IOperation place) => place switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter.RefKind is RefKind.In or RefKind.RefReadOnlyParameter,
+            ILocalReferenceOperation local => local.Local.RefKind == RefKind.RefReadOnly,
+            IFieldReferenceOperation field => field.Field.IsReadOnly || field.Instance is { } holder && IsReadOnlyPlace(holder),
+            IPropertyReferenceOperation property => property.Property.ReturnsByRefReadonly,
+            IInvocationOperation call => call.TargetMethod.ReturnsByRefReadonly,
+            _ => false,
+        };
 
         // x with { ... } starts from a copy of x.
         public override void VisitWith(IWithOperation operation)

@@ -123,13 +123,15 @@ public class SafetyHoleTests
     [InlineData("KernelSharp.Memory.KernelBuffer element = s_buffers[0];", "Snippet.cs(11,71): error KS0001: this initialization copies the owned value 's_buffers[0]' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffers[0])")]
     [InlineData("if (s_buffer is var alias) alias.Dispose();", "Snippet.cs(11,45): error KS0001: this pattern copies an owned value into 'alias' (KernelBuffer); both copies would release it. Test the original instead (x.IsEmpty, ...)")]
     [InlineData("KernelSharp.Memory.KernelBuffer.Allocate(8, KernelSharp.Memory.Gfp.Kernel, out var mine); KernelSharp.Memory.KernelBuffer Later() => mine; Later().Dispose(); mine.Dispose();", "Snippet.cs(11,162): error KS0001: returning it copies the owned value 'mine' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref mine)")]
+    [InlineData("Free(in s_buffer);\n} private static void Free(in KernelSharp.Memory.KernelBuffer buffer) { buffer.Dispose();", "Snippet.cs(12,73): error KS0001: 'Dispose' runs on a hidden copy of 'buffer' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
+    [InlineData("s_kept.Dispose();", "Snippet.cs(11,29): error KS0001: 'Dispose' runs on a hidden copy of 's_kept' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
     public void Copies_of_owned_values_are_refused_in_every_form(string statement, string diagnostic)
     {
         BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module($$"""
             private static KernelSharp.Memory.KernelBuffer s_buffer;
             private static KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> s_buffers;
             private static Holder s_holder;
-            private static bool s_flag;
+            private static bool s_flag; private static readonly KernelSharp.Memory.KernelBuffer s_kept;
             public static void Copy() { {{statement}} }
             """) + "public struct Holder { public KernelSharp.Memory.KernelBuffer Buffer; public int Count; }\n"));
         Assert.Equal(diagnostic, Only(error));
