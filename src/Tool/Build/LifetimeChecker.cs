@@ -23,17 +23,11 @@ public static class LifetimeChecker
 
     public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
-        INamedTypeSymbol? disposable = compilation.GetTypeByMetadataName("System.IDisposable");
-        if (disposable is null)
+        if (OwnedTypes.For(compilation) is not { } owned)
             return [];
-        var owned = new OwnedTypes(disposable);
         var problems = new List<string>();
-        foreach (SyntaxTree tree in driverTrees)
-        {
-            SemanticModel model = compilation.GetSemanticModel(tree);
-            foreach (IOperation body in BodyOperations.Of(model, tree))
-                new BodyAnalysis(owned, problems).Run(body);
-        }
+        foreach (IOperation body in BodyOperations.Of(compilation, driverTrees))
+            new BodyAnalysis(owned, problems).Run(body);
         return problems.Distinct().ToList();
     }
 

@@ -23,18 +23,12 @@ public static class OwnershipChecker
 
     public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
-        INamedTypeSymbol? disposable = compilation.GetTypeByMetadataName("System.IDisposable");
-        if (disposable is null)
+        if (OwnedTypes.For(compilation) is not { } owned)
             return [];
-        var owned = new OwnedTypes(disposable);
         var problems = new List<string>();
-        foreach (SyntaxTree tree in driverTrees)
-        {
-            SemanticModel model = compilation.GetSemanticModel(tree);
-            var walker = new CopyFinder(owned, problems);
-            foreach (IOperation operation in BodyOperations.Of(model, tree))
-                walker.Visit(operation);
-        }
+        var walker = new CopyFinder(owned, problems);
+        foreach (IOperation body in BodyOperations.Of(compilation, driverTrees))
+            walker.Visit(body);
         return problems.Distinct().ToList();
     }
 
@@ -182,6 +176,10 @@ public static class OwnershipChecker
 /// <summary>Which types are owned values, remembered per type (a struct's fields are looked at once).</summary>
 public sealed class OwnedTypes(INamedTypeSymbol disposable)
 {
+    /// <summary>The owned types of a compilation; null when it has no IDisposable (no kernel library).</summary>
+    public static OwnedTypes? For(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("System.IDisposable") is { } disposable ? new OwnedTypes(disposable) : null;
+
     private readonly Dictionary<ITypeSymbol, bool> _known = new(SymbolEqualityComparer.Default);
 
     /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
@@ -211,6 +209,9 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
 /// <summary>The outermost operations of a tree: each method body, expression body and initializer once.</summary>
 public static class BodyOperations
 {
+    public static IEnumerable<IOperation> Of(CSharpCompilation compilation, IEnumerable<SyntaxTree> trees) =>
+        trees.SelectMany(tree => Of(compilation.GetSemanticModel(tree), tree));
+
     public static IEnumerable<IOperation> Of(SemanticModel model, SyntaxTree tree)
     {
         foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
