@@ -6,6 +6,7 @@ using KernelSharp;
 using KernelSharp.Devices;
 using KernelSharp.FileSystem;
 using KernelSharp.IO;
+using KernelSharp.Memory;
 
 namespace PowerOff;
 
@@ -18,7 +19,7 @@ public sealed class PowerOffModule : IKernelModule
     [ModuleParameter("Status to exit QEMU with at load (0..255), or -1 to stay up")]
     public static int code = -1;
 
-    private static PortRegion s_ports;
+    private static Shared<PortRegion> s_ports;   // the module's share; each open file holds its own
     private static MiscDevice s_device;
 
     public static Result Init()
@@ -29,14 +30,18 @@ public sealed class PowerOffModule : IKernelModule
             return Error.EINVAL;
         }
 
-        Result result = PortRegion.Request((ushort)port, 4, "poweroff"u8, out s_ports);
+        Result result = PortRegion.Request((ushort)port, 4, "poweroff"u8, out PortRegion ports);
         if (result.Failed)
         {
             Log.Error($"poweroff: ports {port:x}-{port + 3:x} are not free: {result.Error}");
             return result;
         }
+        result = Shared<PortRegion>.Create(ref ports, out s_ports);
+        ports.Dispose(); // empty once moved into the share; still the region if that failed
+        if (result.Failed)
+            return result;
 
-        result = MiscDevice.Register<PowerOffDevice>("poweroff"u8, out s_device);
+        result = MiscDevice.Register<PowerOffDevice, PortRegion>("poweroff"u8, s_ports, out s_device);
         if (result.Failed)
         {
             Log.Error($"poweroff: cannot register /dev/poweroff: {result.Error}");
@@ -45,7 +50,7 @@ public sealed class PowerOffModule : IKernelModule
 
         Log.Info($"poweroff: ports {port:x}-{port + 3:x} reserved, /dev/poweroff ready");
         if (code >= 0)
-            PowerOff((byte)code);
+            PowerOff(s_ports.Value, (byte)code);
         return Result.Ok;
     }
 
@@ -55,19 +60,33 @@ public sealed class PowerOffModule : IKernelModule
         s_ports.Dispose();
     }
 
-    internal static void PowerOff(byte status)
+    internal static void PowerOff(in PortRegion ports, byte status)
     {
         Log.Info($"poweroff: exiting QEMU with status {2 * status + 1}");
-        s_ports.WriteByte(0, status);
+        ports.WriteByte(0, status);
     }
 }
 
+/// <summary>What an open /dev/poweroff holds: a share of the ports, which outlives an unload of the device.</summary>
+public struct PowerOffOpen : IDisposable
+{
+    public Shared<PortRegion> Ports;
+
+    public void Dispose() => Ports.Dispose();
+}
+
 /// <summary>/dev/poweroff: write a decimal status 0..255 to exit QEMU with it.</summary>
-public sealed class PowerOffDevice : IWrite
+public sealed class PowerOffDevice : IOpen<PowerOffOpen, PortRegion>, IWrite<PowerOffOpen>
 {
     private const int MaxWrite = 16;
 
-    public static Result<nint> Write(File file, UserReader source, ref long position)
+    public static Result Open(File file, in Shared<PortRegion> ports, out PowerOffOpen open)
+    {
+        open.Ports = ports.Share();
+        return Result.Ok;
+    }
+
+    public static Result<nint> Write(ref PowerOffOpen open, File file, UserReader source, ref long position)
     {
         if (source.Length == 0 || source.Length > MaxWrite)
             return Error.EINVAL;
@@ -88,7 +107,7 @@ public sealed class PowerOffDevice : IWrite
         if (!byte.TryParse(text, NumberStyles.None, null, out byte status))
             return Error.EINVAL;
 
-        PowerOffModule.PowerOff(status);
+        PowerOffModule.PowerOff(open.Ports.Value, status);
         return copied; // all of it: the length was checked first
     }
 }

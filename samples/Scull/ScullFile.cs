@@ -8,13 +8,15 @@ using KernelSharp.Sync;
 
 namespace Scull;
 
-/// <summary>What an open /dev/scullN remembers: which device it is (LDD3 keeps the device in filp->private_data).</summary>
-public struct ScullOpen
+/// <summary>What an open /dev/scullN holds: a share of its device (LDD3 keeps the device in filp->private_data).</summary>
+public struct ScullOpen : System.IDisposable
 {
-    public int Device;
+    public Shared<Mutex<ScullData>> Device;
+
+    public void Dispose() => Device.Dispose();
 }
 
-public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<ScullOpen>, ISeek<ScullOpen>, IIoctl<ScullOpen>
+public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullOpen>, IWrite<ScullOpen>, ISeek<ScullOpen>, IIoctl<ScullOpen>
 {
     /// <summary>
     /// At most this many quantum sets per device. Without a bound, a seek far ahead and a
@@ -22,10 +24,9 @@ public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<Scull
     /// </summary>
     public const int MaxSets = 65536;
 
-    public static Result Open(File file, out ScullOpen open)
+    public static Result Open(File file, in Shared<Mutex<ScullData>> device, out ScullOpen open)
     {
-        // The cdev covers exactly our minors, so the index is in range.
-        open.Device = (int)(file.Device.Minor - (uint)ScullModule.scull_minor);
+        open.Device = device.Share();
         if (file.AccessMode != OpenFlags.WriteOnly)
             return Result.Ok;
         // A write-only open empties the device first.
@@ -123,8 +124,8 @@ public sealed class ScullFile : IOpen<ScullOpen>, IRead<ScullOpen>, IWrite<Scull
     public static Result<long> Ioctl(ref ScullOpen open, File file, IoctlCommand command, IoctlArgument argument) =>
         ScullIoctl.Handle(command, argument);
 
-    /// <summary>The locked data of the device this file opened.</summary>
-    private static ref Mutex<ScullData> Data(ref ScullOpen open) => ref ScullModule.Devices[open.Device].Data;
+    /// <summary>The lock around the data of the device this file opened.</summary>
+    private static ref readonly Mutex<ScullData> Data(ref ScullOpen open) => ref open.Device.Value;
 
     /// <summary>Where <paramref name="position"/> falls: quantum set, quantum in it, byte in that.</summary>
     private static void Locate(ref ScullData device, long position, out int set, out int quantum, out int offset)

@@ -14,7 +14,7 @@ public sealed class ScullMemory : ISeqShow
         ref KernelArray<ScullDevice> devices = ref ScullModule.Devices;
         for (int i = 0; i < devices.Length; i++)
         {
-            Result locked = devices[i].Data.LockInterruptible(out MutexGuard<ScullData> guard);
+            Result locked = devices[i].Data.Value.LockInterruptible(out MutexGuard<ScullData> guard);
             if (locked.Failed)
                 return locked;
             using (guard)

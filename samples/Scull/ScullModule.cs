@@ -83,11 +83,16 @@ public sealed class ScullModule : IKernelModule
         for (int i = 0; i < s_devices.Length; i++)
         {
             ref ScullDevice device = ref s_devices[i];
-            result = InjectFailure() ? Error.ENOMEM : Mutex<ScullData>.Create(out device.Data);
+            result = InjectFailure() ? Error.ENOMEM : Mutex<ScullData>.Create(out Mutex<ScullData> data);
             if (result.Failed)
                 return Failed("create a device lock", result);
-            using (MutexGuard<ScullData> data = device.Data.Lock())
-                data.Data.Trim(); // the module's quantum and qset
+            using (MutexGuard<ScullData> guard = data.Lock())
+                guard.Data.Trim(); // the module's quantum and qset
+            // Shared with every file opened on the device: each open file holds a share.
+            result = InjectFailure() ? Error.ENOMEM : Shared<Mutex<ScullData>>.Create(ref data, out device.Data);
+            data.Dispose(); // empty once moved into the share
+            if (result.Failed)
+                return Failed("share a device", result);
         }
 
         result = InjectFailure() ? Error.ENOMEM : DeviceClass.Create("scull"u8, out s_class);
@@ -98,7 +103,7 @@ public sealed class ScullModule : IKernelModule
             // Devices are complete before they go live: an open can arrive as soon as the cdev is added.
             ref ScullDevice device = ref s_devices[i];
             DeviceNumber number = s_numbers.First.Plus((uint)i);
-            result = InjectFailure() ? Error.ENOMEM : CharDevice.Add<ScullFile>(number, 1, out device.CharDevice);
+            result = InjectFailure() ? Error.ENOMEM : CharDevice.Add<ScullFile, Mutex<ScullData>>(number, 1, device.Data, out device.CharDevice);
             if (result.Failed)
                 return Failed("add a character device", result);
             result = InjectFailure() ? Error.ENOMEM : s_class.CreateNode(number, "scull"u8, (uint)i, out device.Node);
@@ -136,8 +141,11 @@ public sealed class ScullModule : IKernelModule
 /// <summary>One scull device: its data behind a lock, and its character device and node.</summary>
 public struct ScullDevice : System.IDisposable
 {
-    /// <summary>Everything a read or write touches, reached only with the lock held.</summary>
-    public Mutex<ScullData> Data;
+    /// <summary>
+    /// Everything a read or write touches, reached only with the lock held, and shared with
+    /// the files open on the device (the last of them, or the module, frees it).
+    /// </summary>
+    public Shared<Mutex<ScullData>> Data;
     public CharDevice CharDevice;
     public DeviceNode Node;
 

@@ -18,6 +18,8 @@
 struct cdev;
 struct device;
 struct file;
+struct inode;
+struct ksharp_shared;
 struct file_operations;
 struct class;
 struct miscdevice;
@@ -56,7 +58,8 @@ s32 ksharp_capable(s32 capability);
 s32 ksharp_alloc_chrdev_region(u32 first_minor, u32 count, const char *name);
 s32 ksharp_register_chrdev_region(u32 major, u32 first_minor, u32 count, const char *name);
 void ksharp_unregister_chrdev_region(u32 major, u32 first_minor, u32 count);
-struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count);
+struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count,
+			     struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared));
 void ksharp_cdev_del(struct cdev *cdev);
 
 /* ksharp_class.c */
@@ -64,6 +67,11 @@ struct class *ksharp_class_create(const char *name);
 void ksharp_class_destroy(struct class *class);
 struct device *ksharp_device_create(struct class *class, u32 major, u32 minor, const char *name);
 void ksharp_device_destroy(struct device *device);
+
+/* ksharp_context.c */
+s32 ksharp_context_add(const void *key, struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared));
+void ksharp_context_remove(const void *key);
+struct ksharp_shared *ksharp_context_open(struct inode *inode, struct file *file);
 
 /* ksharp_debug.c */
 void ksharp_hex_dump(s32 level, const char *prefix, u32 prefix_length, const void *data, u32 length);
@@ -99,7 +107,8 @@ void *ksharp_kmalloc(size_t size, u32 flags);
 void ksharp_kfree(const void *memory);
 
 /* ksharp_misc.c */
-struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode);
+struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode,
+					struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared));
 void ksharp_misc_deregister(struct miscdevice *misc);
 s32 ksharp_misc_minor(const struct miscdevice *misc);
 
@@ -132,6 +141,13 @@ void RhpPInvoke(void *frame);
 void RhpPInvokeReturn(void *frame);
 void RhpGcPoll(void);
 void __noreturn RhpFallbackFailFast(void);
+
+/* ksharp_shared.c */
+struct ksharp_shared *ksharp_shared_create(size_t data_size, void **data);
+void *ksharp_shared_data(struct ksharp_shared *shared);
+void ksharp_shared_get(struct ksharp_shared *shared);
+s32 ksharp_shared_put(struct ksharp_shared *shared);
+void ksharp_shared_free(struct ksharp_shared *shared);
 
 /* ksharp_task.c */
 s32 ksharp_current_pid(void);

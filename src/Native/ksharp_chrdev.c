@@ -40,9 +40,11 @@ void ksharp_unregister_chrdev_region(u32 major, u32 first_minor, u32 count)
 /*
  * cdev_alloc + cdev_add: the device numbers [major:minor, +count) now open with fops.
  * The cdev and fops both name THIS_MODULE, so an open file pins the module.
+ * With @shared, opens find that block (ksharp_context.c) from before the cdev goes live.
  * Returns the cdev, or ERR_PTR(-errno).
  */
-struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count)
+struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 minor, u32 count,
+			     struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared))
 {
 	struct cdev *cdev;
 	int ret;
@@ -52,17 +54,27 @@ struct cdev *ksharp_cdev_add(const struct file_operations *fops, u32 major, u32 
 		return ERR_PTR(-ENOMEM);
 	cdev->owner = THIS_MODULE;
 	cdev->ops = fops;
+	if (shared) {
+		ret = ksharp_context_add(cdev, shared, release);
+		if (ret) {
+			kobject_put(&cdev->kobj);
+			return ERR_PTR(ret);
+		}
+	}
 	/* Once added, the device is live: opens can arrive before this returns. */
 	ret = cdev_add(cdev, MKDEV(major, minor), count);
 	if (ret) {
+		ksharp_context_remove(cdev);
 		kobject_put(&cdev->kobj);
 		return ERR_PTR(ret);
 	}
 	return ksharp_track(cdev);
 }
 
+/* Opens from here on get -ENXIO; files already open keep their reference to the block. */
 void ksharp_cdev_del(struct cdev *cdev)
 {
+	ksharp_context_remove(cdev);
 	ksharp_untrack(cdev);
 	cdev_del(cdev);
 }

@@ -7,8 +7,12 @@
 #include <linux/fs.h>
 #include "ksharp.h"
 
-/* Returns the registered device, or ERR_PTR(-errno). */
-struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode)
+/*
+ * Returns the registered device, or ERR_PTR(-errno). With @shared, opens find that block
+ * (ksharp_context.c) from before the device goes live.
+ */
+struct miscdevice *ksharp_misc_register(const char *name, const struct file_operations *fops, u16 mode,
+					struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared))
 {
 	struct miscdevice *misc;
 	int ret;
@@ -20,10 +24,18 @@ struct miscdevice *ksharp_misc_register(const char *name, const struct file_oper
 	misc->name = name;
 	misc->fops = fops;
 	misc->mode = mode;
+	if (shared) {
+		ret = ksharp_context_add(misc, shared, release);
+		if (ret) {
+			kfree(misc);
+			return ERR_PTR(ret);
+		}
+	}
 
 	/* Takes misc_mtx and creates the device node: sleeps. */
 	ret = misc_register(misc);
 	if (ret) {
+		ksharp_context_remove(misc);
 		kfree(misc);
 		return ERR_PTR(ret);
 	}
@@ -32,6 +44,7 @@ struct miscdevice *ksharp_misc_register(const char *name, const struct file_oper
 
 void ksharp_misc_deregister(struct miscdevice *misc)
 {
+	ksharp_context_remove(misc);
 	ksharp_untrack(misc);
 	misc_deregister(misc);
 	kfree(misc);

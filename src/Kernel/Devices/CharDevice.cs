@@ -3,6 +3,7 @@ using System;
 using KernelSharp.FileSystem;
 using KernelSharp.Glue;
 using KernelSharp.Interop;
+using KernelSharp.Memory;
 
 namespace KernelSharp.Devices
 {
@@ -23,12 +24,29 @@ namespace KernelSharp.Devices
         /// use first.
         /// </summary>
         public static Result Add<TFile>(DeviceNumber first, uint count, out CharDevice device)
-            where TFile : IFileOperations
+            where TFile : IFileOperations =>
+            Add(FileOperationsTable<TFile>.Require(), first, count, null, null, out device);
+
+        /// <summary>
+        /// The same, for file operations whose open receives the device
+        /// (<see cref="IOpen{TState, TDevice}"/>): the cdev holds a share of
+        /// <paramref name="data"/> while it is registered, and each open gets one of its own.
+        /// </summary>
+        public static Result Add<TFile, TDevice>(DeviceNumber first, uint count, in Shared<TDevice> data, out CharDevice device)
+            where TFile : IDeviceFileOperations<TDevice> where TDevice : unmanaged, IDisposable
+        {
+            device = default;
+            if (data.IsEmpty)
+                return Error.EINVAL;
+            return Add(FileOperationsTable<TFile>.Require(), first, count, data.Block, DeviceContext<TDevice>.ReleaseFunction(), out device);
+        }
+
+        private static Result Add(void* table, DeviceNumber first, uint count, void* shared, void* release, out CharDevice device)
         {
             device = default;
             if (count == 0)
                 return Error.EINVAL;
-            void* cdev = Native.ksharp_cdev_add(FileOperationsTable<TFile>.Require(), first.Major, first.Minor, count);
+            void* cdev = Native.ksharp_cdev_add(table, first.Major, first.Minor, count, shared, release);
             Result added = ShimResult.FromPointer(cdev);
             if (added.IsOk)
                 device._cdev = cdev;

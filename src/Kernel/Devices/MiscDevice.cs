@@ -30,14 +30,30 @@ namespace KernelSharp.Devices
         /// <param name="device">Receives the registration; stays empty on failure.</param>
         /// <param name="mode">Permissions of the /dev node; 0 leaves the kernel's default (0600).</param>
         public static Result Register<TFile>(ReadOnlySpan<byte> name, out MiscDevice device, ushort mode = 0)
-            where TFile : IFileOperations
+            where TFile : IFileOperations =>
+            Register(FileOperationsTable<TFile>.Require(), name, null, null, out device, mode);
+
+        /// <summary>
+        /// The same, for file operations whose open receives the device
+        /// (<see cref="IOpen{TState, TDevice}"/>): the registration holds a share of
+        /// <paramref name="data"/>, and each open gets one of its own.
+        /// </summary>
+        public static Result Register<TFile, TDevice>(ReadOnlySpan<byte> name, in Shared<TDevice> data, out MiscDevice device, ushort mode = 0)
+            where TFile : IDeviceFileOperations<TDevice> where TDevice : unmanaged, IDisposable
         {
             device = default;
-            void* table = FileOperationsTable<TFile>.Require();
+            if (data.IsEmpty)
+                return Error.EINVAL;
+            return Register(FileOperationsTable<TFile>.Require(), name, data.Block, DeviceContext<TDevice>.ReleaseFunction(), out device, mode);
+        }
+
+        private static Result Register(void* table, ReadOnlySpan<byte> name, void* shared, void* release, out MiscDevice device, ushort mode)
+        {
+            device = default;
             Result copied = KernelName.Copy(name, MaxNameLength, out KernelBuffer text);
             if (copied.Failed)
                 return copied;
-            void* registered = Native.ksharp_misc_register(text.Pointer, table, mode);
+            void* registered = Native.ksharp_misc_register(text.Pointer, table, mode, shared, release);
             Result result = ShimResult.FromPointer(registered);
             if (result.Failed)
             {

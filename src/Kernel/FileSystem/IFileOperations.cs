@@ -75,6 +75,23 @@ namespace KernelSharp.FileSystem
         static abstract Result Open(File file, out TState state);
     }
 
+    /// <summary>File operations whose open receives the device it was opened on (see <see cref="IOpen{TState, TDevice}"/>).</summary>
+    public interface IDeviceFileOperations<TDevice> : IFileOperations where TDevice : unmanaged, System.IDisposable
+    {
+    }
+
+    /// <summary>
+    /// open(2) of a device registered with its <see cref="Memory.Shared{T}"/> data
+    /// (<c>CharDevice.Add</c>, <c>MiscDevice.Register</c> with a device): fill the state, taking
+    /// a share of the device if later operations need it (<c>state.Device = device.Share()</c>,
+    /// released when the state is disposed). ENXIO, without calling this, once the device is gone.
+    /// </summary>
+    public interface IOpen<TState, TDevice> : IFileOperations<TState>, IDeviceFileOperations<TDevice>
+        where TState : unmanaged where TDevice : unmanaged, System.IDisposable
+    {
+        static abstract Result Open(File file, in Memory.Shared<TDevice> device, out TState state);
+    }
+
     /// <summary>The last close of an open file, before its state is disposed.</summary>
     public interface IRelease<TState> : IFileOperations<TState> where TState : unmanaged
     {

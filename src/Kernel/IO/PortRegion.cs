@@ -51,16 +51,17 @@ namespace KernelSharp.IO
             return Result.Ok;
         }
 
-        public bool IsEmpty => _resource == null;
-        public ushort Start => _start;
-        public ushort Count => _count;
+        public readonly bool IsEmpty => _resource == null;
+        public readonly ushort Start => _start;
+        public readonly ushort Count => _count;
 
-        public void WriteByte(int offset, byte value) => Native.ksharp_outb(value, Port(offset, 1));
-        public void WriteUInt16(int offset, ushort value) => Native.ksharp_outw(value, Port(offset, 2));
-        public void WriteUInt32(int offset, uint value) => Native.ksharp_outl(value, Port(offset, 4));
-        public byte ReadByte(int offset) => (byte)Native.ksharp_inb(Port(offset, 1));
-        public ushort ReadUInt16(int offset) => (ushort)Native.ksharp_inw(Port(offset, 2));
-        public uint ReadUInt32(int offset) => Native.ksharp_inl(Port(offset, 4));
+        // readonly: a driver may reach the region through a read-only reference (Shared<PortRegion>.Value).
+        public readonly void WriteByte(int offset, byte value) => Native.ksharp_outb(value, Port(offset, 1));
+        public readonly void WriteUInt16(int offset, ushort value) => Native.ksharp_outw(value, Port(offset, 2));
+        public readonly void WriteUInt32(int offset, uint value) => Native.ksharp_outl(value, Port(offset, 4));
+        public readonly byte ReadByte(int offset) => (byte)Native.ksharp_inb(Port(offset, 1));
+        public readonly ushort ReadUInt16(int offset) => (ushort)Native.ksharp_inw(Port(offset, 2));
+        public readonly uint ReadUInt32(int offset) => Native.ksharp_inl(Port(offset, 4));
 
         public void Dispose()
         {
@@ -72,7 +73,7 @@ namespace KernelSharp.IO
         }
 
         // An access outside the region (or on an empty one) is a driver bug, not bad input.
-        private ushort Port(int offset, int width)
+        private readonly ushort Port(int offset, int width)
         {
             // Written so it cannot overflow: offset + width would wrap near int.MaxValue.
             if (_resource == null || offset < 0 || offset > _count - width)

@@ -67,7 +67,7 @@ namespace KernelSharp.Interop
 
         // ksharp_misc.c
         [RuntimeImport(Shim, "ksharp_misc_register"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_misc_register(byte* name, void* fileOperations, ushort mode);
+        internal static extern void* ksharp_misc_register(byte* name, void* fileOperations, ushort mode, void* shared, void* release);
         [RuntimeImport(Shim, "ksharp_misc_deregister"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_misc_deregister(void* device);
         [RuntimeImport(Shim, "ksharp_misc_minor"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -95,7 +95,7 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_unregister_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_unregister_chrdev_region(uint major, uint firstMinor, uint count);
         [RuntimeImport(Shim, "ksharp_cdev_add"), MethodImpl(MethodImplOptions.InternalCall)]
-        internal static extern void* ksharp_cdev_add(void* fileOperations, uint major, uint minor, uint count);
+        internal static extern void* ksharp_cdev_add(void* fileOperations, uint major, uint minor, uint count, void* shared, void* release);
         [RuntimeImport(Shim, "ksharp_cdev_del"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_cdev_del(void* cdev);
 
@@ -108,6 +108,18 @@ namespace KernelSharp.Interop
         internal static extern void* ksharp_device_create(void* deviceClass, uint major, uint minor, byte* name);
         [RuntimeImport(Shim, "ksharp_device_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_device_destroy(void* device);
+
+        // ksharp_shared.c
+        [RuntimeImport(Shim, "ksharp_shared_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_shared_create(nuint dataSize, void** data);
+        [RuntimeImport(Shim, "ksharp_shared_data"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_shared_data(void* shared);
+        [RuntimeImport(Shim, "ksharp_shared_get"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_shared_get(void* shared);
+        [RuntimeImport(Shim, "ksharp_shared_put"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_shared_put(void* shared);
+        [RuntimeImport(Shim, "ksharp_shared_free"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_shared_free(void* shared);
 
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]

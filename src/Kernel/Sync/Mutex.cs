@@ -38,14 +38,14 @@ namespace KernelSharp.Sync
             return result;
         }
 
-        public bool IsEmpty => _mutex == null;
+        public readonly bool IsEmpty => _mutex == null;
 
         /// <summary>
         /// Takes the mutex, sleeping while another task holds it (mutex_lock_interruptible).
         /// ERESTARTSYS if a signal arrives first: return it, and the kernel restarts the
         /// system call or reports EINTR.
         /// </summary>
-        public Result LockInterruptible(out MutexGuard guard)
+        public readonly Result LockInterruptible(out MutexGuard guard)
         {
             guard = default;
             Result locked = MutexCalls.LockInterruptible(MutexCalls.Required(_mutex));
@@ -55,7 +55,7 @@ namespace KernelSharp.Sync
         }
 
         /// <summary>Takes the mutex, sleeping as long as it takes (mutex_lock): for paths no signal may cut short.</summary>
-        public MutexGuard Lock()
+        public readonly MutexGuard Lock()
         {
             Native.ksharp_mutex_lock(MutexCalls.Required(_mutex));
             return new MutexGuard(_mutex);

@@ -42,14 +42,14 @@ namespace KernelSharp.Sync
             return result;
         }
 
-        public bool IsEmpty => _mutex == null;
+        public readonly bool IsEmpty => _mutex == null;
 
         /// <summary>
         /// Takes the mutex, sleeping while another task holds it (mutex_lock_interruptible).
         /// ERESTARTSYS if a signal arrives first: return it, and the kernel restarts the
         /// system call or reports EINTR. On success <paramref name="guard"/> reaches the data.
         /// </summary>
-        public Result LockInterruptible(out MutexGuard<T> guard)
+        public readonly Result LockInterruptible(out MutexGuard<T> guard)
         {
             guard = default;
             Result locked = MutexCalls.LockInterruptible(MutexCalls.Required(_mutex));
@@ -59,7 +59,7 @@ namespace KernelSharp.Sync
         }
 
         /// <summary>Takes the mutex, sleeping as long as it takes (mutex_lock): for paths no signal may cut short.</summary>
-        public MutexGuard<T> Lock()
+        public readonly MutexGuard<T> Lock()
         {
             Native.ksharp_mutex_lock(MutexCalls.Required(_mutex));
             return new MutexGuard<T>(_mutex, _data);

@@ -40,6 +40,8 @@ public static class CSharpGlueGenerator
         int storageSlot = 0;
         foreach (var (_, field) in GlueNames.StorageSlots(model))
             s.Append($"            {field} = (nint)storage[{storageSlot++}];\n");
+        for (int i = 0; i < model.DeviceTypes.Count; i++)
+            s.Append($"            global::KernelSharp.Glue.DeviceContext<{model.DeviceTypes[i]}>.Set((void*){GlueNames.DeviceReleaseField(i)});\n");
         s.Append($$"""
                         global::KernelSharp.Result result = {{module}}.Init();
                         if (result.Failed)
@@ -68,6 +70,11 @@ public static class CSharpGlueGenerator
         {
             string what = GlueNames.SeqShowEntry(i);
             s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static int {GlueNames.CSharpMethod(what)}(void* seq) => {model.SeqShowTypes[i]}.Show(global::KernelSharp.Glue.EntryPoints.Seq(seq)).ToErrno();\n");
+        }
+        for (int i = 0; i < model.DeviceTypes.Count; i++)
+        {
+            string what = GlueNames.DeviceReleaseEntry(i);
+            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static void {GlueNames.CSharpMethod(what)}(void* shared) => global::KernelSharp.Glue.DeviceContext<{model.DeviceTypes[i]}>.Release(shared);\n");
         }
         foreach (ModuleParameter parameter in model.Parameters)
         {

@@ -20,6 +20,9 @@ public sealed record DriverModel(
     /// <summary>Variables shared with other modules, exported or imported.</summary>
     public IReadOnlyList<SharedVariable> Variables { get; init; } = [];
 
+    /// <summary>The device data types file operations receive at open (each gets a release entry).</summary>
+    public IReadOnlyList<string> DeviceTypes => FileOperations.Select(type => type.DeviceType).OfType<string>().Distinct().ToList();
+
     /// <summary>Where the driver creates mutexes: each site is a lockdep class.</summary>
     public IReadOnlyList<LockClassSite> LockClasses { get; init; } = [];
 
@@ -79,8 +82,11 @@ public sealed record SpanParameter(
 /// <summary>The per-open state of a file operations type: its C# type, and whether it owns anything to dispose.</summary>
 public sealed record FileStateType(string TypeName, bool Disposable);
 
-/// <summary>A file operations type: the operations its methods implement, and its per-open state if any.</summary>
-public sealed record FileOperationsType(string TypeName, FileOperation Implemented, FileStateType? State = null)
+/// <summary>
+/// A file operations type: the operations its methods implement, its per-open state if any,
+/// and the type of the device data its open receives (IOpen&lt;TState, TDevice&gt;) if any.
+/// </summary>
+public sealed record FileOperationsType(string TypeName, FileOperation Implemented, FileStateType? State = null, string? DeviceType = null)
 {
     public bool HasState => State is not null;
 

@@ -72,19 +72,22 @@ public sealed record FileOperationSlot(
     /// <summary>Open allocates the state, so it is the one entry that is not given it.</summary>
     private bool TakesState => Operation != FileOperation.Open;
 
+    /// <summary>Open of a type whose open receives its device: the C glue finds the device's Shared block.</summary>
+    private bool TakesDevice(FileOperationsType type) => Operation == FileOperation.Open && type.DeviceType is not null;
+
     /// <summary>The C# entry's C prototype arguments.</summary>
     public string EntryParameters(FileOperationsType type) =>
-        $"struct file *file{(type.HasState && TakesState ? ", void *state" : "")}{ExtraEntryParameters}";
+        $"struct file *file{(type.HasState && TakesState ? ", void *state" : "")}{(TakesDevice(type) ? ", struct ksharp_shared *device" : "")}{ExtraEntryParameters}";
 
     /// <summary>What the C wrapper passes to the C# entry.</summary>
     public string EntryArguments(FileOperationsType type) =>
-        $"file{(type.HasState && TakesState ? ", file->private_data" : "")}{ExtraEntryArguments}";
+        $"file{(type.HasState && TakesState ? ", file->private_data" : "")}{(TakesDevice(type) ? ", ksharp_context_open(inode, file)" : "")}{ExtraEntryArguments}";
 
     /// <summary>The kernel calls the C# entry directly when it has the slot's own signature.</summary>
     public bool CalledDirectly(FileOperationsType type) => KernelParameters == EntryParameters(type) && AfterCall is null;
 
     public string CSharpParameters(FileOperationsType type) =>
-        $"void* file{(type.HasState && TakesState ? ", void* state" : "")}{ExtraCSharpParameters}";
+        $"void* file{(type.HasState && TakesState ? ", void* state" : "")}{(TakesDevice(type) ? ", void* device" : "")}{ExtraCSharpParameters}";
 
     /// <summary>The C# entry's body: an expression, or a block starting with '{'.</summary>
     public string CSharpBody(FileOperationsType type)
@@ -99,6 +102,27 @@ public sealed record FileOperationSlot(
         string dispose = state.Disposable ? $"{{ {stateType}.At(state).Dispose(); " : "";
         string disposed = state.Disposable ? " }" : "";
         bool implemented = type.Implemented.HasFlag(Operation);
+        if (Operation == FileOperation.Open && type.DeviceType is { } device)
+        {
+            // The C glue took a share of the opened device: the open owns it, the driver's Open
+            // shares it on into the state if it keeps it, and the share is dropped either way.
+            string context = $"global::KernelSharp.Glue.DeviceContext<{device}>";
+            return $$"""
+                {
+                            int found = {{context}}.Found(device);
+                            if (found != 0)
+                                return found;
+                            global::KernelSharp.Memory.Shared<{{device}}> opened = {{context}}.Adopt(device);
+                            void* state = {{stateType}}.Allocate(file);
+                            int ret = state == null ? global::KernelSharp.Error.ENOMEM.Errno
+                                : {{type.TypeName}}.Open({{file}}, in opened, out {{stateType}}.At(state)).ToErrno();
+                            opened.Dispose();
+                            if (ret != 0 && state != null)
+                                {{dispose}}{{stateType}}.Free(file, state);{{disposed}}
+                            return ret;
+                        }
+                """;
+        }
         if (Operation == FileOperation.Open)
         {
             // Zeroed state, filled by the driver's Open if it has one; a failed open disposes it.

@@ -44,6 +44,9 @@ public sealed class GlueNames(string module)
     /// <summary>The C# field holding the address of a shared variable.</summary>
     public static string VariableField(string symbol) => $"Variable_{symbol}";
 
+    /// <summary>The C# field holding the address of the <paramref name="index"/>th device type's release entry.</summary>
+    public static string DeviceReleaseField(int index) => $"DeviceRelease_{index}";
+
     /// <summary>The C# field holding the address of the <paramref name="index"/>th lock class.</summary>
     public static string LockClassField(int index) => $"LockClass_{index}";
 
@@ -54,13 +57,14 @@ public sealed class GlueNames(string module)
     public const string Exit = "exit";
     public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
     public static string SeqShowEntry(int index) => $"show{index}";
+    public static string DeviceReleaseEntry(int index) => $"device_release{index}";
     public static string ExportEntry(string symbol) => $"export_{symbol}";
     public string ImportStub(string symbol) => $"{Module}__import_{symbol}";
 
     /// <summary>
     /// The C data the generated C# reaches by address, in the order the C glue lists it for
     /// init: (C expression, C# field). String parameters, array parameters and their counts,
-    /// shared variables, lock classes.
+    /// shared variables, lock classes, device release entries.
     /// </summary>
     public static IEnumerable<(string CExpression, string Field)> StorageSlots(DriverModel model)
     {
@@ -75,6 +79,8 @@ public sealed class GlueNames(string module)
             yield return ($"&{variable.Symbol}", VariableField(variable.Symbol));
         for (int i = 0; i < model.LockClasses.Count; i++)
             yield return ($"&{names.LockClass(i)}", LockClassField(i));
+        for (int i = 0; i < model.DeviceTypes.Count; i++)
+            yield return ($"(void *){names.CSharpEntry(DeviceReleaseEntry(i))}", DeviceReleaseField(i));
     }
 
     /// <summary>The C variable of the driver's <paramref name="index"/>th lock class.</summary>
@@ -100,6 +106,8 @@ public sealed class GlueNames(string module)
                     yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.EntryParameters(model.FileOperations[i]));
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             yield return (SeqShowEntry(i), "int", "struct seq_file *seq");
+        for (int i = 0; i < model.DeviceTypes.Count; i++)
+            yield return (DeviceReleaseEntry(i), "void", "struct ksharp_shared *shared");
         foreach (ExportedFunction export in model.Exports)
             yield return (ExportEntry(export.Symbol), SymbolTypes.CType[export.Return], CParameters(export.Parameters));
         foreach (ModuleParameter parameter in model.Parameters)

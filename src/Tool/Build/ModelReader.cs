@@ -119,6 +119,7 @@ public static class ModelReader
     {
         FileOperation stateless = FileOperation.None, stateful = FileOperation.None;
         var states = new List<ITypeSymbol>();
+        var devices = new List<ITypeSymbol>();
         foreach (INamedTypeSymbol contract in type.AllInterfaces)
         {
             if (contract.ContainingNamespace.ToDisplayString() != "KernelSharp.FileSystem")
@@ -127,6 +128,12 @@ public static class ModelReader
             {
                 if (!states.Contains(state, SymbolEqualityComparer.Default))
                     states.Add(state);
+                continue;
+            }
+            if (contract.Name == "IDeviceFileOperations" && contract.TypeArguments is [var device])
+            {
+                if (!devices.Contains(device, SymbolEqualityComparer.Default))
+                    devices.Add(device);
                 continue;
             }
             if (!contract.Name.StartsWith('I') || !Enum.TryParse(contract.Name[1..], out FileOperation operation) || operation == FileOperation.None)
@@ -147,7 +154,10 @@ public static class ModelReader
         if (stateType.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
             throw new BuildError($"{where}: the per-open state {stateType.Name} must be internal or public so the generated entry points can allocate it");
         bool owns = disposable is not null && stateType.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default);
-        return new FileOperationsType(Display(type), stateful, new FileStateType(Display(stateType), owns));
+        if (devices.Count > 1)
+            throw new BuildError($"{where}: one file operations type opens one kind of device, not {string.Join(" and ", devices.Select(d => d.Name))}");
+        return new FileOperationsType(Display(type), stateful, new FileStateType(Display(stateType), owns),
+            devices.Count == 1 ? Display(devices[0]) : null);
     }
 
     private static readonly string[] GplCompatible = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];

@@ -52,11 +52,12 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string assemblyPath = Path.Combine(work, assemblyName + ".dll");
         File.WriteAllBytes(assemblyPath, compiled.Assembly);
 
-        Step("generate glue", () =>
+        string glueC = Step("generate glue", () =>
         {
+            string c = CGlueGenerator.GenerateC(model);
             File.WriteAllText(Path.Combine(work, CSharpGlueGenerator.FileName), compiled.GeneratedCSharp);
-            File.WriteAllText(Path.Combine(work, $"{module}_glue.c"), CGlueGenerator.GenerateC(model));
-            return 0;
+            File.WriteAllText(Path.Combine(work, $"{module}_glue.c"), c);
+            return c;
         });
 
         string compiledObject = Path.Combine(work, $"{module}_csharp.ilc.o");
@@ -64,7 +65,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 
         var names = new GlueNames(module);
         ElfObject compiledElf = ElfObject.Read(File.ReadAllBytes(compiledObject));
-        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol))));
+        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)), glueC));
 
         string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
         Step("machine code", () =>
@@ -122,7 +123,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
     }
 
     /// <summary>Checks relocations and symbols; returns the shim files the object needs.</summary>
-    private IReadOnlyList<string> CheckObject(ElfObject elf, KernelHeaders headers, string assemblyName, IEnumerable<string> glueDefinitions)
+    private IReadOnlyList<string> CheckObject(ElfObject elf, KernelHeaders headers, string assemblyName, IEnumerable<string> glueDefinitions, string glue)
     {
         var shimFiles = toolchain.ShimDefinitions();
         var defined = new HashSet<string>(shimFiles.Values.SelectMany(s => s).Concat(glueDefinitions), StringComparer.Ordinal);
@@ -132,9 +133,26 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
                 ? new BuildError(problems[0])
                 : new BuildError($"{problems.Count} problems in the compiled C#", string.Join('\n', problems));
 
-        // Link only the shims the C# object calls (and the runtime stubs every object needs).
-        var undefined = elf.Symbols.Where(s => s.IsUndefined).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        return shimFiles.Where(f => f.Key == "ksharp_runtime.c" || f.Value.Overlaps(undefined)).Select(f => f.Key).ToList();
+        // Link only the shims the C# object and the C glue call, the shims those call in turn,
+        // and the runtime stubs every object needs.
+        var needed = elf.Symbols.Where(s => s.IsUndefined).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        needed.UnionWith(ShimCalls(glue));
+        var linked = new SortedSet<string>(StringComparer.Ordinal) { "ksharp_runtime.c" };
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var (file, definitions) in shimFiles)
+                if (!linked.Contains(file) && definitions.Overlaps(needed))
+                {
+                    linked.Add(file);
+                    needed.UnionWith(ShimCalls(File.ReadAllText(Path.Combine(toolchain.NativeDirectory, file))));
+                    grew = true;
+                }
+        }
+        return [.. linked];
     }
 
+    // The ksharp_* functions a C text calls.
+    private static IEnumerable<string> ShimCalls(string c) =>
+        Regex.Matches(c, @"\b(ksharp_[a-z0-9_]+)\s*\(").Select(m => m.Groups[1].Value);
 }

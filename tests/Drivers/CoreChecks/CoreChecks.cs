@@ -8,6 +8,7 @@ using KernelSharp.Devices;
 using KernelSharp.FileSystem;
 using KernelSharp.IO;
 using KernelSharp.Memory;
+using KernelSharp.Sync;
 
 // Unsafe on purpose: the failure checks read through a null pointer, and EchoDevice keeps a fixed buffer.
 [assembly: KernelSharp.AllowUnsafeCode]
@@ -71,6 +72,9 @@ public sealed class CoreChecksModule : IKernelModule
         registered = MiscDevice.Register<SessionDevice>("cksession"u8, out s_session);
         if (registered.Failed)
             return registered;
+        registered = TallyDevice.Register();
+        if (registered.Failed)
+            return registered;
 
         switch (fail)
         {
@@ -103,6 +107,7 @@ public sealed class CoreChecksModule : IKernelModule
 
     public static void Exit()
     {
+        TallyDevice.Drop();
         s_session.Dispose();
         s_echo.Dispose();
         s_echo.Dispose(); // a second Dispose does nothing
@@ -357,5 +362,71 @@ public sealed class SessionDevice : IOpen<Session>, IRelease<Session>, IRead<Ses
             return copied.Error;
         session.ReadOffset += (int)copied.Value;
         return copied.Value;
+    }
+}
+
+/// <summary>A count behind a lock, shared by /dev/cktally's registration and every file open on it.</summary>
+public struct Tally : IDisposable
+{
+    public int Count;
+
+    public void Dispose() => Log.Info($"corechecks: tally disposed at {Count}");
+}
+
+/// <summary>What an open /dev/cktally holds: its own share of the tally.</summary>
+public struct TallyOpen : IDisposable
+{
+    public Shared<Mutex<Tally>> Tally;
+
+    public void Dispose() => Tally.Dispose();
+}
+
+/// <summary>
+/// /dev/cktally: device data shared with open files. Each write counts one; writing "drop"
+/// removes the device and the module's share while the file stays open, which keeps
+/// counting on its own share until it is closed, and only then is the tally disposed.
+/// </summary>
+public sealed class TallyDevice : IOpen<TallyOpen, Mutex<Tally>>, IWrite<TallyOpen>
+{
+    private static Shared<Mutex<Tally>> s_tally;
+    private static MiscDevice s_device;
+
+    public static Result Register()
+    {
+        Result result = Mutex<Tally>.Create(out Mutex<Tally> tally);
+        if (result.Failed)
+            return result;
+        result = Shared<Mutex<Tally>>.Create(ref tally, out s_tally);
+        tally.Dispose();
+        return result.Failed ? result : MiscDevice.Register<TallyDevice, Mutex<Tally>>("cktally"u8, s_tally, out s_device);
+    }
+
+    public static void Drop()
+    {
+        s_device.Dispose();
+        s_tally.Dispose();
+    }
+
+    public static Result Open(File file, in Shared<Mutex<Tally>> tally, out TallyOpen open)
+    {
+        open.Tally = tally.Share();
+        return Result.Ok;
+    }
+
+    public static Result<nint> Write(ref TallyOpen open, File file, UserReader source, ref long position)
+    {
+        nint length = (nint)source.Length;
+        Span<byte> text = stackalloc byte[4];
+        Result<nint> copied = source.CopyTo(text);
+        if (copied.Failed)
+            return copied;
+        bool drop = text.Slice(0, (int)copied.Value).SequenceEqual("drop"u8);
+        int count;
+        using (MutexGuard<Tally> guard = open.Tally.Value.Lock())
+            count = ++guard.Data.Count;
+        if (drop)
+            Drop();
+        Log.Info($"corechecks: tally {count}{(drop ? " (device dropped)" : "")}");
+        return length;
     }
 }

@@ -31,6 +31,13 @@ public class CoreLibraryTests
             exec 3<&- 4<&-
             echo 1 > /sys/module/corechecks/parameters/session_fail
             cat /dev/cksession || echo "refused open"
+            exec 5>/dev/cktally
+            echo one >&5
+            echo drop >&5
+            [ -e /dev/cktally ] && echo "tally node still there" || echo "tally node gone"
+            echo two >&5
+            exec 5>&-
+            echo "tally closed"
             rmmod corechecks || exit 11
             exit 0
             """, Guest.CoreChecks);
@@ -60,6 +67,10 @@ public class CoreLibraryTests
         GuestAssert.Contains(result, "session 3 [one] session 4 [two-two]");
         GuestAssert.Contains(result, "refused open");
         GuestAssert.Contains(result, "corechecks: sessions: 2 opened, 1 refused, 2 released, 3 disposed");
+        // Device data shared with open files: the file outlives its device, and the data lives
+        // until the file's share goes (the leak check at rmmod would catch it never going).
+        GuestAssert.InOrder(result, "corechecks: tally 1\n", "corechecks: tally 2 (device dropped)", "tally node gone",
+            "corechecks: tally 3\n", "corechecks: tally disposed at 3", "tally closed");
     }
 }
 

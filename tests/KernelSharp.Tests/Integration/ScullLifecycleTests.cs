@@ -12,10 +12,10 @@ public class ScullLifecycleTests
 {
     /// <summary>
     /// Acquisitions in init with 4 devices: numbers, the parameter lock, the device array,
-    /// 4 locks, the class, a cdev and a node per device, /proc/scullmem. scull_fail_at=k
-    /// fails the k-th.
+    /// a lock and its share per device, the class, a cdev and a node per device,
+    /// /proc/scullmem. scull_fail_at=k fails the k-th.
     /// </summary>
-    private const int Acquisitions = 1 + 1 + 1 + 4 + 1 + 4 * 2 + 1;
+    private const int Acquisitions = 1 + 1 + 1 + 4 * 2 + 1 + 4 * 2 + 1;
 
     private static readonly Lazy<Task<GuestResult>> Lifecycle = new(() => Guest.Run($$"""
         # A cdev left behind would still answer opens of its number (major 200, fixed below).

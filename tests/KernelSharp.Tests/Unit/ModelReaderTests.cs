@@ -201,6 +201,36 @@ public class ModelReaderTests
     }
 
     [Fact]
+    public void An_open_that_receives_its_device_gets_it_from_the_registration()
+    {
+        var compiled = Drivers.Compile(Drivers.Module("") + """
+            public struct Counter : System.IDisposable { public int Count; public void Dispose() { } }
+            public struct Session : System.IDisposable
+            {
+                public KernelSharp.Memory.Shared<Counter> Device;
+                public void Dispose() => Device.Dispose();
+            }
+            public sealed class Device : IOpen<Session, Counter>, IRead<Session>
+            {
+                public static Result Open(File file, in KernelSharp.Memory.Shared<Counter> device, out Session session)
+                {
+                    session.Device = device.Share();
+                    return Result.Ok;
+                }
+                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Device.Value.Count;
+            }
+            """);
+        FileOperationsType device = Assert.Single(compiled.Model.FileOperations);
+        Assert.Equal("global::Counter", device.DeviceType);
+        Assert.Equal(["global::Counter"], compiled.Model.DeviceTypes);
+        Assert.Contains("global::Device.Open(global::KernelSharp.Glue.EntryPoints.File(file), in opened, out ", compiled.Glue);
+        Assert.Contains("private static void DeviceRelease0(void* shared) => global::KernelSharp.Glue.DeviceContext<global::Counter>.Release(shared);", compiled.Glue);
+        string c = CGlueGenerator.GenerateC(compiled.Model);
+        Assert.Contains("return snippet__cs_fops0_open(file, ksharp_context_open(inode, file));", c);
+        Assert.Contains("\t(void *)snippet__cs_device_release0,\n", c);
+    }
+
+    [Fact]
     public void Each_mutex_creation_site_gets_its_own_lock_class()
     {
         var compiled = Drivers.Compile(Drivers.Usings + """
