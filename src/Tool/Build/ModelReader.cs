@@ -154,6 +154,9 @@ public static class ModelReader
         if (stateType.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
             throw new BuildError($"{where}: the per-open state {stateType.Name} must be internal or public so the generated entry points can allocate it");
         bool owns = disposable is not null && stateType.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default);
+        // A state that holds owned values (a share, a buffer) but cannot be disposed would leak them at every close.
+        if (!owns && disposable is not null && new OwnedTypes(disposable).Contains(stateType))
+            throw new BuildError($"{where}: the per-open state {stateType.Name} holds owned values but is not IDisposable, so closing a file would never release them; implement IDisposable and dispose them there");
         if (devices.Count > 1)
             throw new BuildError($"{where}: one file operations type opens one kind of device, not {string.Join(" and ", devices.Select(d => d.Name))}");
         return new FileOperationsType(Display(type), stateful, new FileStateType(Display(stateType), owns),

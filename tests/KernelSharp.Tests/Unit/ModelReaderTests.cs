@@ -160,6 +160,19 @@ public class ModelReaderTests
     }
 
     [Fact]
+    public void Per_open_state_that_holds_owned_values_must_be_disposable()
+    {
+        var error = Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
+            public struct Session { public KernelSharp.Memory.KernelBuffer Notes; }
+            public sealed class Device : IRead<Session>
+            {
+                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => 0;
+            }
+            """));
+        Assert.Equal("Snippet.cs(9,21): the per-open state Session holds owned values but is not IDisposable, so closing a file would never release them; implement IDisposable and dispose them there", error.Message);
+    }
+
+    [Fact]
     public void Operations_with_and_without_state_cannot_mix()
     {
         var error = Assert.Throws<BuildError>(() => Drivers.Model(Drivers.Module("", "[KernelModule(\"snippet\")]") + """
