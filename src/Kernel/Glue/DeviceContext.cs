@@ -15,12 +15,7 @@ namespace KernelSharp.Glue
         /// <summary>The generated release entry for this device type; set at init.</summary>
         public static void Set(void* release) => s_release = release;
 
-        internal static void* ReleaseFunction()
-        {
-            if (s_release == null)
-                Environment.FailFast("device release function missing: the module was not built by ksharp");
-            return s_release;
-        }
+        internal static void* ReleaseFunction() => SetAtInit.Require(s_release, "device release function missing: the module was not built by ksharp");
 
         /// <summary>0 when the open found its device, else the negative errno (ENXIO: the device is gone).</summary>
         public static int Found(void* device) => ShimResult.FromPointer(device).ToErrno();

@@ -10,30 +10,31 @@ namespace KernelSharp.Glue
     /// <summary>Where each file operations type's C table lives; set by generated code at init.</summary>
     public static unsafe class FileOperationsTable<TFile> where TFile : IFileOperations
     {
-        internal static void* Pointer;
+        private static void* s_table;
 
-        public static void Set(void* table) => Pointer = table;
+        public static void Set(void* table) => s_table = table;
 
-        internal static void* Require()
-        {
-            if (Pointer == null)
-                Environment.FailFast("file operations table missing: the module was not built by ksharp");
-            return Pointer;
-        }
+        internal static void* Require() => SetAtInit.Require(s_table, "file operations table missing: the module was not built by ksharp");
     }
 
     /// <summary>Where each <see cref="ISeqShow"/> type's generated C show function lives; set at init.</summary>
     public static unsafe class SeqShowFunction<TShow> where TShow : ISeqShow
     {
-        internal static void* Pointer;
+        private static void* s_function;
 
-        public static void Set(void* function) => Pointer = function;
+        public static void Set(void* function) => s_function = function;
 
-        internal static void* Require()
+        internal static void* Require() => SetAtInit.Require(s_function, "seq_file show function missing: the module was not built by ksharp");
+    }
+
+    /// <summary>What the generated init hands over: null only in a module ksharp did not build.</summary>
+    internal static unsafe class SetAtInit
+    {
+        public static void* Require(void* pointer, string missing)
         {
-            if (Pointer == null)
-                Environment.FailFast("seq_file show function missing: the module was not built by ksharp");
-            return Pointer;
+            if (pointer == null)
+                Environment.FailFast(missing);
+            return pointer;
         }
     }
 
