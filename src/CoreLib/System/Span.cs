@@ -10,7 +10,11 @@ namespace System
         internal readonly ref T _reference;
         private readonly int _length;
 
-        public Span(ref T reference, int length) { _reference = ref reference; _length = length; }
+        /// <summary>A span of the one element at <paramref name="reference"/> (as .NET's).</summary>
+        public Span(ref T reference) { _reference = ref reference; _length = 1; }
+
+        // Any length from any reference is MemoryMarshal.CreateSpan's job: not public, as in .NET.
+        internal Span(ref T reference, int length) { _reference = ref reference; _length = length; }
 
         public unsafe Span(void* pointer, int length)
         {
@@ -100,7 +104,10 @@ namespace System
         internal readonly ref T _reference;
         private readonly int _length;
 
-        public ReadOnlySpan(ref T reference, int length) { _reference = ref reference; _length = length; }
+        /// <summary>A span of the one element at <paramref name="reference"/> (as .NET's).</summary>
+        public ReadOnlySpan(ref readonly T reference) { _reference = ref Runtime.CompilerServices.Unsafe.AsRef(in reference); _length = 1; }
+
+        internal ReadOnlySpan(ref T reference, int length) { _reference = ref reference; _length = length; }
 
         public unsafe ReadOnlySpan(void* pointer, int length)
         {

@@ -22,6 +22,10 @@ public static class EscapeHatchChecker
         ["System.Runtime.InteropServices.MemoryMarshal"] = "reinterprets memory and creates spans of any length",
         ["System.Runtime.RuntimeExportAttribute"] = "exports a method under any symbol name; the generated entry points use it",
         ["System.Runtime.RuntimeImportAttribute"] = "calls any symbol; kernel APIs are reached through the library",
+        // Overlapping fields let a driver write the pointer inside an owned value (a KernelBuffer) as a number.
+        ["System.Runtime.InteropServices.FieldOffsetAttribute"] = "lays fields over each other, so a number can become the pointer an owned value frees",
+        // Uninitialized locals: stale stack bytes reach user space, or become pointers Dispose frees.
+        ["System.Runtime.CompilerServices.SkipLocalsInitAttribute"] = "leaves stack memory uninitialized, so stale kernel data becomes values and pointers",
     };
 
     public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
@@ -49,6 +53,8 @@ public static class EscapeHatchChecker
 
     private static string? Refusal(ISymbol symbol)
     {
+        if (symbol is IFieldSymbol { Name: "Explicit", ContainingType: { Name: "LayoutKind", ContainingNamespace: var layoutNamespace } } && layoutNamespace.ToDisplayString() == "System.Runtime.InteropServices")
+            return "lays fields over each other, so a number can become the pointer an owned value frees";
         INamedTypeSymbol? type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
             if (Types.TryGetValue(t.ToDisplayString(), out string? why))

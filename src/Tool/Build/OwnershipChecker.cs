@@ -29,7 +29,37 @@ public static class OwnershipChecker
         var walker = new CopyFinder(owned, problems);
         foreach (IOperation body in BodyOperations.Of(compilation, driverTrees))
             walker.Visit(body);
+        foreach (SyntaxTree tree in driverTrees)
+            CheckDeclarations(compilation.GetSemanticModel(tree), tree, owned, problems);
         return problems.Distinct().ToList();
+    }
+
+    // What declarations alone decide: by-value parameters of owned types (every call copies),
+    // and generic types that copy their type argument freely.
+    private static void CheckDeclarations(SemanticModel model, SyntaxTree tree, OwnedTypes owned, List<string> problems)
+    {
+        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+        {
+            // stackalloc T[] { a, b }: each element that is a variable is copied in.
+            if (node is InitializerExpressionSyntax { Parent: StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax } initializer)
+                foreach (ExpressionSyntax element in initializer.Expressions)
+                    if (model.GetOperation(element) is { } value && owned.Contains(value.Type) && !owned.IsUserMemory(value.Type!)
+                        && value is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.ReturnsByRef: true })
+                        problems.Add($"{SourcePosition.Of(element.GetLocation())}: error {Id}: this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})");
+            ISymbol? declared = node switch
+            {
+                ParameterSyntax or VariableDeclaratorSyntax or PropertyDeclarationSyntax or MethodDeclarationSyntax or LocalFunctionStatementSyntax => model.GetDeclaredSymbol(node),
+                _ => null,
+            };
+            if (declared is IParameterSymbol { RefKind: RefKind.None } parameter && owned.Contains(parameter.Type) && !owned.IsUserMemory(parameter.Type))
+                problems.Add($"{SourcePosition.Of(node.GetLocation())}: error {Id}: parameter '{parameter.Name}' takes a copy of an owned value ({parameter.Type.Name}) at every call; both copies would release it. Declare it ref (or in, to only read it)");
+            ITypeSymbol? type = declared switch
+            {
+                IParameterSymbol p => p.Type, ILocalSymbol l => l.Type, IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, IMethodSymbol m => m.ReturnType, _ => null,
+            };
+            if (owned.CopyingGeneric(type) is { } generic)
+                problems.Add($"{SourcePosition.Of(node.GetLocation())}: error {Id}: {generic} holds an owned value, and its code copies values of its type argument freely; keep owned values in fields, KernelArray<T>, Mutex<T> or Shared<T>");
+        }
     }
 
     private sealed class CopyFinder(OwnedTypes owned, List<string> problems) : OperationWalker
@@ -39,33 +69,13 @@ public static class OwnershipChecker
         {
             while (value is IConversionOperation or IParenthesizedOperation)
                 value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
-            switch (value)
-            {
-                case null:
-                    return;
-                // Each branch is the value: a copy in either is a copy.
-                case IConditionalOperation conditional:
-                    CheckCopy(conditional.WhenTrue, what);
-                    CheckCopy(conditional.WhenFalse, what);
-                    return;
-                case ICoalesceOperation coalesce:
-                    CheckCopy(coalesce.Value, what);
-                    CheckCopy(coalesce.WhenNull, what);
-                    return;
-                case ISwitchExpressionOperation switchExpression:
-                    foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
-                        CheckCopy(arm.Value, what);
-                    return;
-                case ITupleOperation tuple:
-                    foreach (IOperation element in tuple.Elements)
-                        CheckCopy(element, what);
-                    return;
-            }
+            if (value is null)
+                return;
             if (!owned.Contains(value.Type))
                 return;
             // A variable, an element or a ref-returning member: something that stays behind.
             if (value is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
-                or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
+                or IInlineArrayAccessOperation or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
                 return;
             string name = value.Syntax.ToString();
             Report(value.Syntax, owned.IsUserMemory(value.Type!)
@@ -124,12 +134,11 @@ public static class OwnershipChecker
         // A method that is not readonly, called through a readonly reference (an 'in'
         // parameter, a readonly field, a ref readonly), runs on a hidden copy: Dispose there
         // releases the resource and leaves the original looking live.
-        public override void VisitInvocation(IInvocationOperation operation)
+        private void CheckHiddenCopy(IInvocationOperation operation)
         {
             if (operation.Instance is { } instance && !operation.TargetMethod.IsReadOnly && !operation.TargetMethod.IsStatic
                 && owned.Contains(instance.Type) && IsReadOnlyPlace(instance))
                 Report(operation.Syntax, $"'{operation.TargetMethod.Name}' runs on a hidden copy of '{instance.Syntax}' ({instance.Type!.Name}), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable");
-            base.VisitInvocation(operation);
         }
 
         private static bool IsReadOnlyPlace(IOperation place) => place switch
@@ -141,6 +150,74 @@ public static class OwnershipChecker
             IInvocationOperation call => call.TargetMethod.ReturnsByRefReadonly,
             _ => false,
         };
+
+        // Each of these is a value built from its parts: an owned part is copied into it,
+        // whatever the expression is then used for (a receiver, an argument, a field).
+        public override void VisitTuple(ITupleOperation operation)
+        {
+            foreach (IOperation element in operation.Elements)
+                CheckCopy(element, "this tuple");
+            base.VisitTuple(operation);
+        }
+
+        public override void VisitConditional(IConditionalOperation operation)
+        {
+            if (!operation.IsRef && owned.Contains(operation.Type))
+            {
+                CheckCopy(operation.WhenTrue, "this conditional expression");
+                CheckCopy(operation.WhenFalse, "this conditional expression");
+            }
+            base.VisitConditional(operation);
+        }
+
+        public override void VisitCoalesce(ICoalesceOperation operation)
+        {
+            CheckCopy(operation.Value, "this ?? expression");
+            CheckCopy(operation.WhenNull, "this ?? expression");
+            base.VisitCoalesce(operation);
+        }
+
+        public override void VisitSwitchExpression(ISwitchExpressionOperation operation)
+        {
+            foreach (ISwitchExpressionArmOperation arm in operation.Arms)
+                CheckCopy(arm.Value, "this switch expression");
+            base.VisitSwitchExpression(operation);
+        }
+
+        // A property that is not a ref returns a copy: an auto-property's value, Nullable's
+        // Value, a Result's Value. Calling Dispose on it releases what the original still holds.
+        public override void VisitPropertyReference(IPropertyReferenceOperation operation)
+        {
+            if (!operation.Property.ReturnsByRef && !operation.Property.ReturnsByRefReadonly && owned.Contains(operation.Type)
+                && !owned.IsUserMemory(operation.Type!) && !IsAssignmentTarget(operation))
+                Report(operation.Syntax, $"'{operation.Property.Name}' returns a copy of an owned value ({operation.Type!.Name}); both copies would release it. Keep owned values in fields, reached by ref");
+            base.VisitPropertyReference(operation);
+        }
+
+        private static bool IsAssignmentTarget(IOperation operation) =>
+            operation.Parent is IAssignmentOperation assignment && assignment.Target == operation;
+
+        // span.CopyTo(other), span.Fill(x): every element copied is released twice.
+        public override void VisitInvocation(IInvocationOperation operation)
+        {
+            if (operation.TargetMethod is { Name: "CopyTo" or "TryCopyTo" or "Fill" } method
+                && method.ContainingType is { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments: [var element] }
+                && owned.Contains(element) && !owned.IsUserMemory(element))
+                Report(operation.Syntax, $"'{method.Name}' copies owned elements ({element.Name}); each would be released twice. Move them one by one with Owned.Take(ref ...)");
+            CheckHiddenCopy(operation);
+            foreach (ITypeSymbol argument in operation.TargetMethod.TypeArguments)
+                if (owned.Contains(argument) && !owned.IsUserMemory(argument) && !OwnedTypes.MadeForOwnedValues(operation.TargetMethod.ContainingType))
+                    Report(operation.Syntax, $"'{operation.TargetMethod.Name}<{argument.Name}>' is generic code that may copy its owned type argument ({argument.Name}) freely; write it for the type, taking it by ref");
+            base.VisitInvocation(operation);
+        }
+
+        // x is { ... } named: named is a copy of x.
+        public override void VisitRecursivePattern(IRecursivePatternOperation operation)
+        {
+            if (operation.DeclaredSymbol is ILocalSymbol local && owned.Contains(local.Type))
+                Report(operation.Syntax, $"this pattern copies an owned value into '{local.Name}' ({local.Type.Name}); both copies would release it. Test the original instead (x.IsEmpty, ...)");
+            base.VisitRecursivePattern(operation);
+        }
 
         // x with { ... } starts from a copy of x.
         public override void VisitWith(IWithOperation operation)
@@ -182,6 +259,42 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
 
     private readonly Dictionary<ITypeSymbol, bool> _known = new(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// The generic type or <c>T?</c> in <paramref name="type"/> that holds an owned value but
+    /// was not written for owned values, if any: Nullable, Result, a driver's own generics.
+    /// </summary>
+    public string? CopyingGeneric(ITypeSymbol? type)
+    {
+        if (type is IArrayTypeSymbol array)
+            return CopyingGeneric(array.ElementType);
+        if (type is not INamedTypeSymbol { IsGenericType: true } named)
+            return null;
+        foreach (ITypeSymbol argument in named.TypeArguments)
+        {
+            if (Contains(argument) && !IsUserMemory(argument) && !MadeForOwnedValues(named))
+                return named.ToDisplayString();
+            if (CopyingGeneric(argument) is { } inner)
+                return inner;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Generic code written for owned values (the kernel library's own: KernelArray, Mutex,
+    /// Shared, the file operation interfaces), spans (reached by ref) and tuples (copies into
+    /// them are checked where they are built). Result is the library's exception: its Value copies.
+    /// </summary>
+    public static bool MadeForOwnedValues(INamedTypeSymbol? type)
+    {
+        if (type is null)
+            return true;
+        INamedTypeSymbol definition = type.OriginalDefinition;
+        string ns = definition.ContainingNamespace.ToDisplayString();
+        if (ns == "System")
+            return definition.Name is "Span" or "ReadOnlySpan" or "ValueTuple";
+        return (ns == "KernelSharp" || ns.StartsWith("KernelSharp.", StringComparison.Ordinal)) && definition.Name != "Result";
+    }
+
     /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
     public bool IsUserMemory(ITypeSymbol type) =>
         !type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) && IsNoCopy(type);
@@ -200,7 +313,7 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
             || IsNoCopy(type)
             || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public })
             // A struct (or tuple) holding an owned value in a field: copying it copies that value.
-            || type.GetMembers().OfType<IFieldSymbol>().Any(field => !field.IsStatic && Contains(field.Type));
+            || type.GetMembers().OfType<IFieldSymbol>().Any(field => !field.IsStatic && field.RefKind == RefKind.None && Contains(field.Type));
         _known[type] = result;
         return result;
     }

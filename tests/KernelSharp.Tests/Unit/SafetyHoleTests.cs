@@ -116,15 +116,24 @@ public class SafetyHoleTests
 
     // Every way C# copies a value, each refused where the copy is made.
     [Theory]
-    [InlineData("var pair = (s_buffer, 1);", "Snippet.cs(11,41): error KS0001: this initialization copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("var pair = (s_buffer, 1);", "Snippet.cs(11,41): error KS0001: this tuple copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
     [InlineData("Holder copy = s_holder with { Count = 2 };", "Snippet.cs(11,43): error KS0001: this 'with' expression copies the owned value 's_holder' (Holder); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_holder)")]
     [InlineData("Holder copy = s_holder;", "Snippet.cs(11,43): error KS0001: this initialization copies the owned value 's_holder' (Holder); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_holder)")]
-    [InlineData("KernelSharp.Memory.KernelBuffer local = s_flag ? s_buffer : default;", "Snippet.cs(11,78): error KS0001: this initialization copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("KernelSharp.Memory.KernelBuffer local = s_flag ? s_buffer : default;", "Snippet.cs(11,78): error KS0001: this conditional expression copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
     [InlineData("KernelSharp.Memory.KernelBuffer element = s_buffers[0];", "Snippet.cs(11,71): error KS0001: this initialization copies the owned value 's_buffers[0]' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffers[0])")]
     [InlineData("if (s_buffer is var alias) alias.Dispose();", "Snippet.cs(11,45): error KS0001: this pattern copies an owned value into 'alias' (KernelBuffer); both copies would release it. Test the original instead (x.IsEmpty, ...)")]
     [InlineData("KernelSharp.Memory.KernelBuffer.Allocate(8, KernelSharp.Memory.Gfp.Kernel, out var mine); KernelSharp.Memory.KernelBuffer Later() => mine; Later().Dispose(); mine.Dispose();", "Snippet.cs(11,162): error KS0001: returning it copies the owned value 'mine' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref mine)")]
     [InlineData("Free(in s_buffer);\n} private static void Free(in KernelSharp.Memory.KernelBuffer buffer) { buffer.Dispose();", "Snippet.cs(12,73): error KS0001: 'Dispose' runs on a hidden copy of 'buffer' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
     [InlineData("s_kept.Dispose();", "Snippet.cs(11,29): error KS0001: 'Dispose' runs on a hidden copy of 's_kept' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
+    [InlineData("(s_flag ? s_buffer : s_buffer).Dispose();", "Snippet.cs(11,39): error KS0001: this conditional expression copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)\nSnippet.cs(11,50): error KS0001: this conditional expression copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("(s_buffer, 0).Item1.Dispose();", "Snippet.cs(11,30): error KS0001: this tuple copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)")]
+    [InlineData("if (s_buffer is { IsEmpty: false } named) named.Dispose();", "Snippet.cs(11,45): error KS0001: this pattern copies an owned value into 'named' (KernelBuffer); both copies would release it. Test the original instead (x.IsEmpty, ...)")]
+    [InlineData("Span<KernelSharp.Memory.KernelBuffer> two = stackalloc KernelSharp.Memory.KernelBuffer[] { s_buffer };", "Snippet.cs(11,120): error KS0001: this stackalloc copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Move it with Owned.Take(ref s_buffer)")]
+    [InlineData("s_buffers.Span.Slice(1).CopyTo(s_buffers.Span);", "Snippet.cs(11,29): error KS0001: 'CopyTo' copies owned elements (KernelBuffer); each would be released twice. Move them one by one with Owned.Take(ref ...)")]
+    [InlineData("KernelSharp.Memory.KernelBuffer? maybe = KernelSharp.Owned.Take(ref s_buffer);", "Snippet.cs(11,62): error KS0001: KernelSharp.Memory.KernelBuffer? holds an owned value, and its code copies values of its type argument freely; keep owned values in fields, KernelArray<T>, Mutex<T> or Shared<T>")]
+    [InlineData("Twice(ref s_buffer);\n} private static void Twice<T>(ref T x) where T : System.IDisposable { x.Dispose();", "Snippet.cs(11,29): error KS0001: 'Twice<KernelBuffer>' is generic code that may copy its owned type argument (KernelBuffer) freely; write it for the type, taking it by ref")]
+    [InlineData("Keep(s_buffer);\n} private static void Keep(KernelSharp.Memory.KernelBuffer kept) { kept.Dispose();", "Snippet.cs(11,34): error KS0001: passing it by value copies the owned value 's_buffer' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_buffer)\nSnippet.cs(12,28): error KS0001: parameter 'kept' takes a copy of an owned value (KernelBuffer) at every call; both copies would release it. Declare it ref (or in, to only read it)")]
+    [InlineData("Prop.Dispose();\n} private static KernelSharp.Memory.KernelBuffer Prop { get; set; } private static void Unused() {", "Snippet.cs(11,29): error KS0001: 'Prop' returns a copy of an owned value (KernelBuffer); both copies would release it. Keep owned values in fields, reached by ref")]
     public void Copies_of_owned_values_are_refused_in_every_form(string statement, string diagnostic)
     {
         BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module($$"""
@@ -134,7 +143,7 @@ public class SafetyHoleTests
             private static bool s_flag; private static readonly KernelSharp.Memory.KernelBuffer s_kept;
             public static void Copy() { {{statement}} }
             """) + "public struct Holder { public KernelSharp.Memory.KernelBuffer Buffer; public int Count; }\n"));
-        Assert.Equal(diagnostic, Only(error));
+        Assert.Equal(diagnostic, error.Details);
     }
 
     private static string LifetimeDriver(string members) => Drivers.Module($$"""
@@ -213,5 +222,16 @@ public class SafetyHoleTests
             }
             """));
         Assert.Equal("Snippet.cs(13,36): error KS0001: passing it by value copies 'source' (UserReader); both copies would read or write the same user memory again. Pass it by ref", Only(error));
+    }
+
+    // Overlapping fields, uninitialized locals and spans of any length need no unsafe keyword.
+    [Theory]
+    [InlineData("[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct Evil { [System.Runtime.InteropServices.FieldOffset(0)] public KernelSharp.Memory.KernelBuffer Buffer; }", "Snippet.cs(8,89): error KS0005: 'System.Runtime.InteropServices.LayoutKind.Explicit' lays fields over each other, so a number can become the pointer an owned value frees: drivers use the KernelSharp library's safe types\nSnippet.cs(8,153): error KS0005: 'System.Runtime.InteropServices.FieldOffsetAttribute.FieldOffsetAttribute(int)' lays fields over each other, so a number can become the pointer an owned value frees: drivers use the KernelSharp library's safe types")]
+    [InlineData("public static class Stale { [System.Runtime.CompilerServices.SkipLocalsInit] public static void Use() { Span<byte> b = stackalloc byte[8]; b[0]++; } }", "Snippet.cs(8,63): error KS0005: 'System.Runtime.CompilerServices.SkipLocalsInitAttribute.SkipLocalsInitAttribute()' leaves stack memory uninitialized, so stale kernel data becomes values and pointers: drivers use the KernelSharp library's safe types")]
+    [InlineData("public static class Wide { private static long s_value; public static void Poke() { new Span<long>(ref s_value, 1 << 20)[9] = 1; } }", "Snippet.cs(8,105): error CS1615: Argument 1 may not be passed with the 'ref' keyword")]
+    public void Memory_tricks_without_unsafe_are_refused(string declaration, string diagnostic)
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + declaration + "\n"));
+        Assert.Equal(diagnostic, error.Details);
     }
 }
