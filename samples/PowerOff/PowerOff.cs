@@ -86,7 +86,7 @@ public sealed class PowerOffDevice : IOpen<PowerOffOpen, PortRegion>, IWrite<Pow
         return Result.Ok;
     }
 
-    public static Result<nint> Write(ref PowerOffOpen open, File file, UserReader source, ref long position)
+    public static Result<nint> Write(in PowerOffOpen open, File file, UserReader source, ref long position)
     {
         if (source.Length == 0 || source.Length > MaxWrite)
             return Error.EINVAL;

@@ -30,7 +30,7 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
         if (file.AccessMode != OpenFlags.WriteOnly)
             return Result.Ok;
         // A write-only open empties the device first.
-        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        Result locked = Data(open).LockInterruptible(out MutexGuard<ScullData> guard);
         if (locked.Failed)
             return locked;
         using (guard)
@@ -38,9 +38,9 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
         return Result.Ok;
     }
 
-    public static Result<nint> Read(ref ScullOpen open, File file, UserWriter destination, ref long position)
+    public static Result<nint> Read(in ScullOpen open, File file, UserWriter destination, ref long position)
     {
-        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        Result locked = Data(open).LockInterruptible(out MutexGuard<ScullData> guard);
         if (locked.Failed)
             return locked.Error;
         using (guard)
@@ -63,11 +63,11 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
         }
     }
 
-    public static Result<nint> Write(ref ScullOpen open, File file, UserReader source, ref long position)
+    public static Result<nint> Write(in ScullOpen open, File file, UserReader source, ref long position)
     {
         if (source.Length == 0)
             return 0; // nothing to store, so nothing to allocate
-        Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+        Result locked = Data(open).LockInterruptible(out MutexGuard<ScullData> guard);
         if (locked.Failed)
             return locked.Error;
         using (guard)
@@ -94,7 +94,7 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
         }
     }
 
-    public static Result<long> Seek(ref ScullOpen open, File file, long offset, SeekOrigin origin)
+    public static Result<long> Seek(in ScullOpen open, File file, long offset, SeekOrigin origin)
     {
         long start;
         switch (origin)
@@ -106,7 +106,7 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
                 start = file.Position;
                 break;
             case SeekOrigin.End:
-                Result locked = Data(ref open).LockInterruptible(out MutexGuard<ScullData> guard);
+                Result locked = Data(open).LockInterruptible(out MutexGuard<ScullData> guard);
                 if (locked.Failed)
                     return locked.Error;
                 using (guard)
@@ -121,11 +121,11 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
         return start + offset;
     }
 
-    public static Result<long> Ioctl(ref ScullOpen open, File file, IoctlCommand command, IoctlArgument argument) =>
+    public static Result<long> Ioctl(in ScullOpen open, File file, IoctlCommand command, IoctlArgument argument) =>
         ScullIoctl.Handle(command, argument);
 
     /// <summary>The lock around the data of the device this file opened.</summary>
-    private static ref readonly Mutex<ScullData> Data(ref ScullOpen open) => ref open.Device.Value;
+    private static ref readonly Mutex<ScullData> Data(in ScullOpen open) => ref open.Device.Value;
 
     /// <summary>Where <paramref name="position"/> falls: quantum set, quantum in it, byte in that.</summary>
     private static void Locate(ref ScullData device, long position, out int set, out int quantum, out int offset)

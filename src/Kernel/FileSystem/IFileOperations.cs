@@ -7,7 +7,9 @@
 //
 // Two families: one for devices with no per-open state, and one whose every operation
 // receives the state Open created (private_data in C, after Rust for Linux's
-// file::Operations with its per-file data). The generated glue allocates that state in
+// file::Operations with its per-file data). The state comes read-only ('in'): two threads
+// may be in read, write or ioctl on one open file at once, so what changes goes in a
+// Mutex<T> inside it; Release, the last call, gets it by ref. The generated glue allocates that state in
 // kernel memory before Open (zeroed; ENOMEM refuses the open), and after Release, or after
 // an Open that fails, disposes it (when TState is IDisposable) and frees it.
 //
@@ -101,24 +103,24 @@ namespace KernelSharp.FileSystem
     /// <summary>read(2), as <see cref="IRead"/>, with the open file's state.</summary>
     public interface IRead<TState> : IFileOperations<TState> where TState : unmanaged
     {
-        static abstract Result<nint> Read(ref TState state, File file, UserWriter destination, ref long position);
+        static abstract Result<nint> Read(in TState state, File file, UserWriter destination, ref long position);
     }
 
     /// <summary>write(2), as <see cref="IWrite"/>, with the open file's state.</summary>
     public interface IWrite<TState> : IFileOperations<TState> where TState : unmanaged
     {
-        static abstract Result<nint> Write(ref TState state, File file, UserReader source, ref long position);
+        static abstract Result<nint> Write(in TState state, File file, UserReader source, ref long position);
     }
 
     /// <summary>lseek(2), as <see cref="ISeek"/>, with the open file's state.</summary>
     public interface ISeek<TState> : IFileOperations<TState> where TState : unmanaged
     {
-        static abstract Result<long> Seek(ref TState state, File file, long offset, SeekOrigin origin);
+        static abstract Result<long> Seek(in TState state, File file, long offset, SeekOrigin origin);
     }
 
     /// <summary>ioctl(2), as <see cref="IIoctl"/>, with the open file's state.</summary>
     public interface IIoctl<TState> : IFileOperations<TState> where TState : unmanaged
     {
-        static abstract Result<long> Ioctl(ref TState state, File file, IoctlCommand command, IoctlArgument argument);
+        static abstract Result<long> Ioctl(in TState state, File file, IoctlCommand command, IoctlArgument argument);
     }
 }

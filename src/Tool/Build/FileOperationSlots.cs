@@ -139,7 +139,9 @@ public sealed record FileOperationSlot(
                         }
                 """;
         }
-        string driverCall = $"{type.TypeName}.{CSharpCall($"ref {stateType}.At(state), {file}")}";
+        // Read-only to operations that may run at once on one open file; Release is the last.
+        string access = Operation == FileOperation.Release ? "ref" : "in";
+        string driverCall = $"{type.TypeName}.{CSharpCall($"{access} {stateType}.At(state), {file}")}";
         if (Operation == FileOperation.Release)
             return $"{{ {(implemented ? $"{driverCall}; " : "")}{(state.Disposable ? $"{stateType}.At(state).Dispose(); " : "")}{stateType}.Free(file, state); return 0; }}";
         return CSharpReturnOf!(driverCall);

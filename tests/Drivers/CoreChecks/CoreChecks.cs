@@ -112,7 +112,7 @@ public sealed class CoreChecksModule : IKernelModule
         s_echo.Dispose();
         s_echo.Dispose(); // a second Dispose does nothing
         Log.Info($"corechecks: unloaded with tunable={tunable}, {EchoDevice.Opens} opens, {EchoDevice.Releases} releases");
-        Log.Info($"corechecks: sessions: {SessionDevice.Opens} opened, {SessionDevice.Refused} refused, {SessionDevice.Releases} released, {Session.Disposals} disposed");
+        Log.Info($"corechecks: sessions: {SessionDevice.Opens} opened, {SessionDevice.Refused} refused, {SessionDevice.Releases} released, {SessionData.Disposals} disposed");
     }
 
     // Ports nothing in QEMU's PC decodes: reads float high, writes go nowhere.
@@ -301,8 +301,8 @@ public sealed class EchoDevice : IOpen, IRelease, IRead, IWrite
     }
 }
 
-/// <summary>What one open of /dev/cksession owns: a buffer of its own, released with the state.</summary>
-public struct Session : IDisposable
+/// <summary>What one open of /dev/cksession keeps: a buffer of its own and how much of it was written and read.</summary>
+public struct SessionData : IDisposable
 {
     public const int Capacity = 32;
     public static int Disposals;
@@ -319,6 +319,17 @@ public struct Session : IDisposable
 }
 
 /// <summary>
+/// One open of /dev/cksession. Operations get it read-only (two threads may use one open
+/// file at once), so what changes is behind a lock of its own.
+/// </summary>
+public struct Session : IDisposable
+{
+    public Mutex<SessionData> Data;
+
+    public void Dispose() => Data.Dispose();
+}
+
+/// <summary>
 /// /dev/cksession: per-open state. Each open file keeps the last write (up to 32 bytes) for
 /// itself and reads it back; two open files never see each other's data.
 /// </summary>
@@ -331,9 +342,15 @@ public sealed class SessionDevice : IOpen<Session>, IRelease<Session>, IRead<Ses
     public static Result Open(File file, out Session session)
     {
         session = default;
-        Result allocated = KernelBuffer.Allocate(Session.Capacity, Gfp.Kernel, out session.Notes);
-        if (allocated.Failed)
-            return allocated;
+        Result created = Mutex<SessionData>.Create(out session.Data);
+        if (created.Failed)
+            return created;
+        using (MutexGuard<SessionData> guard = session.Data.Lock())
+        {
+            Result allocated = KernelBuffer.Allocate(SessionData.Capacity, Gfp.Kernel, out guard.Data.Notes);
+            if (allocated.Failed)
+                return allocated;
+        }
         if (CoreChecksModule.session_fail)
         {
             Refused++;
@@ -345,22 +362,26 @@ public sealed class SessionDevice : IOpen<Session>, IRelease<Session>, IRead<Ses
 
     public static void Release(ref Session session, File file) => Releases++;
 
-    public static Result<nint> Write(ref Session session, File file, UserReader source, ref long position)
+    public static Result<nint> Write(in Session session, File file, UserReader source, ref long position)
     {
-        Result<nint> copied = source.CopyTo(session.Notes.Span);
+        using MutexGuard<SessionData> guard = session.Data.Lock();
+        ref SessionData data = ref guard.Data;
+        Result<nint> copied = source.CopyTo(data.Notes.Span);
         if (copied.Failed)
             return copied.Error;
-        session.Length = (int)copied.Value;
-        session.ReadOffset = 0;
+        data.Length = (int)copied.Value;
+        data.ReadOffset = 0;
         return copied.Value;
     }
 
-    public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position)
+    public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position)
     {
-        Result<nint> copied = destination.CopyFrom(session.Notes.Span.Slice(session.ReadOffset, session.Length - session.ReadOffset));
+        using MutexGuard<SessionData> guard = session.Data.Lock();
+        ref SessionData data = ref guard.Data;
+        Result<nint> copied = destination.CopyFrom(data.Notes.Span.Slice(data.ReadOffset, data.Length - data.ReadOffset));
         if (copied.Failed)
             return copied.Error;
-        session.ReadOffset += (int)copied.Value;
+        data.ReadOffset += (int)copied.Value;
         return copied.Value;
     }
 }
@@ -413,7 +434,7 @@ public sealed class TallyDevice : IOpen<TallyOpen, Mutex<Tally>>, IWrite<TallyOp
         return Result.Ok;
     }
 
-    public static Result<nint> Write(ref TallyOpen open, File file, UserReader source, ref long position)
+    public static Result<nint> Write(in TallyOpen open, File file, UserReader source, ref long position)
     {
         nint length = (nint)source.Length;
         Span<byte> text = stackalloc byte[4];

@@ -150,7 +150,7 @@ public class ModelReaderTests
             }
             public sealed class Device : IRead<Session>
             {
-                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Reads++;
+                public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position) => session.Reads;
             }
             """);
         FileOperationsType device = Assert.Single(model.FileOperations);
@@ -166,7 +166,7 @@ public class ModelReaderTests
             public struct Session { public KernelSharp.Memory.KernelBuffer Notes; }
             public sealed class Device : IRead<Session>
             {
-                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => 0;
+                public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position) => 0;
             }
             """));
         Assert.Equal("Snippet.cs(9,21): the per-open state Session holds owned values but is not IDisposable, so closing a file would never release them; implement IDisposable and dispose them there", error.Message);
@@ -179,7 +179,7 @@ public class ModelReaderTests
             public struct Session { public int Reads; }
             public sealed class Device : IRead<Session>, IWrite
             {
-                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => 0;
+                public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position) => 0;
                 public static Result<nint> Write(File file, UserReader source, ref long position) => 0;
             }
             """));
@@ -198,7 +198,7 @@ public class ModelReaderTests
             public sealed class Device : IOpen<Session>, IRead<Session>
             {
                 public static Result Open(File file, out Session session) { session = default; return Result.Ok; }
-                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Reads++;
+                public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position) => session.Reads;
             }
             """);
         const string State = "global::KernelSharp.Glue.FileState<global::Session>";
@@ -207,7 +207,7 @@ public class ModelReaderTests
         Assert.Contains($"if (ret != 0)\n                {{ {State}.At(state).Dispose(); {State}.Free(file, state); }}", compiled.Glue);
         // No Release of its own: the generated one still disposes and frees the state.
         Assert.Contains($"private static int Fops0Release(void* file, void* state)\n        {{ {State}.At(state).Dispose(); {State}.Free(file, state); return 0; }}", compiled.Glue);
-        Assert.Contains($"global::Device.Read(ref {State}.At(state), ", compiled.Glue);
+        Assert.Contains($"global::Device.Read(in {State}.At(state), ", compiled.Glue);
         string c = CGlueGenerator.GenerateC(compiled.Model);
         Assert.Contains("return snippet__cs_fops0_read(file, file->private_data, buffer, length, position);", c);
         Assert.Contains("return snippet__cs_fops0_release(file, file->private_data);", c);
@@ -230,7 +230,7 @@ public class ModelReaderTests
                     session.Device = device.Share();
                     return Result.Ok;
                 }
-                public static Result<nint> Read(ref Session session, File file, UserWriter destination, ref long position) => session.Device.Value.Count;
+                public static Result<nint> Read(in Session session, File file, UserWriter destination, ref long position) => session.Device.Value.Count;
             }
             """);
         FileOperationsType device = Assert.Single(compiled.Model.FileOperations);
