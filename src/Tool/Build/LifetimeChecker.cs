@@ -41,6 +41,8 @@ public static class LifetimeChecker
     {
         private readonly List<Assignment> _assignments = [];
         private readonly List<End> _ends = [];
+        // ref locals, by what they refer to: r.Dispose() ends what r is a reference to.
+        private readonly Dictionary<ILocalSymbol, string> _aliases = new(SymbolEqualityComparer.Default);
 
         public void Run(IOperation body)
         {
@@ -66,6 +68,8 @@ public static class LifetimeChecker
             switch (operation)
             {
                 case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when IsView(declarator.Symbol):
+                    if (declarator.Symbol.RefKind != RefKind.None && Place(value) is { } referred)
+                        _aliases[declarator.Symbol] = referred;
                     AddAssignment(declarator.Symbol, declarator.Syntax.Span.End, value);
                     break;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when IsView(target.Local):
@@ -73,6 +77,13 @@ public static class LifetimeChecker
                     break;
                 case IInvocationOperation call:
                     CollectEnd(call);
+                    // m.LockInterruptible(out guard): the guard is a view of m.
+                    foreach (IArgumentOperation argument in call.Arguments)
+                    {
+                        IOperation received = Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : Unwrap(argument.Value);
+                        if (argument.Parameter?.RefKind == RefKind.Out && received is ILocalReferenceOperation declared && IsView(declared.Local))
+                            AddAssignment(declared.Local, call.Syntax.Span.End, call);
+                    }
                     break;
                 case IUsingOperation { Resources: var resource } statement:
                     // using (x) disposes a hidden copy of x: x itself still looks live afterwards.
@@ -108,8 +119,10 @@ public static class LifetimeChecker
             _ => [],
         };
 
+        // Spans, ref locals, and guards (an owned ref struct, such as MutexGuard: a view of its lock).
         private bool IsView(ILocalSymbol local) =>
-            local.RefKind != RefKind.None || local.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" };
+            local.RefKind != RefKind.None || local.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" }
+            || local.Type.IsRefLikeType && owned.Contains(local.Type);
 
         private void AddAssignment(ILocalSymbol view, int at, IOperation value)
         {
@@ -152,15 +165,33 @@ public static class LifetimeChecker
             return value;
         }
 
-        // The source text of a place (a variable, a field path, an element), without spaces.
-        private static string? Place(IOperation operation)
+        // A place by what it names, not how it is written: HoleModule.s_buffer and s_buffer are
+        // one place, a ref local is what it refers to, and every element of an array is one
+        // place (s_buffers[i] and s_buffers[j] may be the same element).
+        private string? Place(IOperation operation)
         {
             operation = Unwrap(operation);
-            if (operation is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation
-                or IArrayElementReferenceOperation or IPropertyReferenceOperation or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
-                return null;
-            return string.Concat(operation.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
+            return operation switch
+            {
+                ILocalReferenceOperation local => _aliases.TryGetValue(local.Local, out string? target) ? target : local.Local.Name,
+                IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                IInstanceReferenceOperation => "this",
+                IFieldReferenceOperation { Field.IsStatic: true } field => $"{field.Field.ContainingType.Name}.{field.Field.Name}",
+                IFieldReferenceOperation field => Member(field.Instance, field.Field.Name),
+                IArrayElementReferenceOperation element => Element(element.ArrayReference),
+                IInlineArrayAccessOperation element => Element(element.Instance),
+                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => Element(indexer.Instance),
+                IPropertyReferenceOperation { Property.IsStatic: true } property => $"{property.Property.ContainingType.Name}.{property.Property.Name}",
+                IPropertyReferenceOperation property => Member(property.Instance, property.Property.Name),
+                IInvocationOperation { TargetMethod.ReturnsByRef: true } call => call.TargetMethod.IsStatic
+                    ? $"{call.TargetMethod.ContainingType.Name}.{call.TargetMethod.Name}()" : Member(call.Instance, call.TargetMethod.Name + "()"),
+                _ => null,
+            };
         }
+
+        private string? Member(IOperation? instance, string name) => instance is null ? null : Place(instance) is { } owner ? $"{owner}.{name}" : null;
+
+        private string? Element(IOperation? array) => array is null ? null : Place(array) is { } owner ? $"{owner}[]" : null;
 
         private Assignment? Latest(ILocalSymbol local, int before) =>
             _assignments.Where(a => SymbolEqualityComparer.Default.Equals(a.View, local) && a.At <= before).MaxBy(a => a.At);

@@ -157,22 +157,30 @@ public class SafetyHoleTests
     [Theory]
     // The review's write after free.
     [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; s_buffer.Dispose(); view[0] = 1; }",
-        "Snippet.cs(11,82): error KS0006: 'view' came from 's_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+        "Snippet.cs(11,82): error KS0006: 'view' came from 'SnippetModule.s_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     // A slice of a view is a view of the same owner.
     [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; Span<byte> part = view.Slice(1); s_buffer.Dispose(); part[0] = 1; }",
-        "Snippet.cs(11,115): error KS0006: 'part' came from 's_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+        "Snippet.cs(11,115): error KS0006: 'part' came from 'SnippetModule.s_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     // The guarded data after the guard's using: a data race, not a lock.
     [InlineData("public static void Poke() { s_lock.LockInterruptible(out KernelSharp.Sync.MutexGuard<Counter> guard); ref Counter counter = ref guard.Data; using (guard) counter.Count++; counter.Count++; }",
         "Snippet.cs(11,172): error KS0006: 'counter' came from 'guard', which the end of its using on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     // Elements move when the array grows.
     [InlineData("public static void Poke() { Span<KernelSharp.Memory.KernelBuffer> all = s_buffers.Span; s_buffers.Resize(8, KernelSharp.Memory.Gfp.Kernel); all[0].Dispose(); }",
-        "Snippet.cs(11,141): error KS0006: 'all' came from 's_buffers', which Resize, which moves its elements on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+        "Snippet.cs(11,141): error KS0006: 'all' came from 'SnippetModule.s_buffers', which Resize, which moves its elements on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     // A reference out of the lock, returned to a caller that holds nothing.
     [InlineData("public static ref Counter Leak() { using (KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock()) return ref guard.Data; }",
         "Snippet.cs(11,114): error KS0006: this returns a span or reference into 'guard', which the end of its using (line 11) ends before the caller can use it. Return a copy of the data, or let the caller own 'guard'")]
     // using (x) disposes a hidden copy of x; x itself would be released again.
     [InlineData("public static void Twice() { KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock(); using (guard) { } guard.Dispose(); }",
         "Snippet.cs(11,108): error KS0006: 'guard' is used after 'using (guard)' on line 11, which disposed a copy of it: this one still looks live and would be released a second time. Declare it with 'using' where it is created, or Dispose it once")]
+    // The owner ended under another name: through a ref local, or written with its type.
+    [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; ref KernelSharp.Memory.KernelBuffer alias = ref s_buffer; alias.Dispose(); view[0] = 1; }",
+        "Snippet.cs(11,137): error KS0006: 'view' came from 'SnippetModule.s_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    [InlineData("public static void Poke() { Span<byte> view = s_buffer.Span; SnippetModule.s_buffer.Dispose(); view[0] = 1; }",
+        "Snippet.cs(11,96): error KS0006: 'view' came from 'SnippetModule.s_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // A guard is a view of its lock: the lock freed under it.
+    [InlineData("public static void Poke() { using KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock(); s_lock.Dispose(); guard.Data.Count++; }",
+        "Snippet.cs(11,113): error KS0006: 'guard' came from 'SnippetModule.s_lock', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     public void Spans_and_references_used_after_their_owner_ended_are_refused(string members, string diagnostic)
     {
         BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(LifetimeDriver(members)));
