@@ -7,6 +7,7 @@ using KernelSharp;
 using KernelSharp.Devices;
 using KernelSharp.FileSystem;
 using KernelSharp.IO;
+using KernelSharp.Sync;
 
 namespace Skull;
 
@@ -45,6 +46,9 @@ public sealed partial class SkullModule : IKernelModule
         if (result.Failed)
             return result;
 
+        result = UsageDevice.Create();
+        if (result.Failed)
+            return result;
         result = MiscDevice.Register<UsageDevice>("skull"u8, out s_device);
         if (result.Failed)
             Log.Error($"skull: cannot register /dev/skull: {result.Error}");
@@ -54,6 +58,7 @@ public sealed partial class SkullModule : IKernelModule
     public static void Exit()
     {
         s_device.Dispose();
+        UsageDevice.Free();
         s_ports.Dispose();
     }
 
@@ -77,9 +82,14 @@ public sealed partial class SkullModule : IKernelModule
 /// </summary>
 public sealed class UsageDevice : IWrite
 {
-    private static ModuleReference s_held;
+    // The reference "hold" took, behind a lock: two writers at once take and drop one.
+    private static Mutex<ModuleReference> s_held;
     // Bad commands are logged, but at most 3 a second: user space cannot flood the log.
     private static RateLimit s_badCommands = new(intervalMilliseconds: 1000, burst: 3);
+
+    internal static Result Create() => Mutex<ModuleReference>.Create(out s_held);
+
+    internal static void Free() => s_held.Dispose();
 
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
@@ -93,17 +103,19 @@ public sealed class UsageDevice : IWrite
             command = command[..^1];
         if (command.SequenceEqual("hold"u8))
         {
-            if (!s_held.IsEmpty)
+            using MutexGuard<ModuleReference> held = s_held.Lock();
+            if (!held.Data.IsEmpty)
                 return Error.EBUSY; // one at a time: the test shows the count going 1 -> 0
-            Result taken = ModuleReference.TryTake(out s_held);
+            Result taken = ModuleReference.TryTake(out held.Data);
             if (taken.Failed)
                 return taken.Error;
         }
         else if (command.SequenceEqual("release"u8))
         {
-            if (s_held.IsEmpty)
+            using MutexGuard<ModuleReference> held = s_held.Lock();
+            if (held.Data.IsEmpty)
                 return Error.EINVAL;
-            s_held.Dispose();
+            held.Data.Dispose();
         }
         else
         {

@@ -71,6 +71,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var copies = OwnershipChecker.Check(compilation, trees);
         if (copies.Count > 0)
             throw new BuildError($"owned values copied: {copies.Count} error(s)", string.Join('\n', copies));
+        var races = SharedStateChecker.Check(compilation, trees);
+        if (races.Count > 0)
+            throw new BuildError($"owned statics changed where tasks run at once: {races.Count} error(s)", string.Join('\n', races));
         var lifetimes = LifetimeChecker.Check(compilation, trees);
         if (lifetimes.Count > 0)
             throw new BuildError($"spans or references used after their owner ended: {lifetimes.Count} error(s)", string.Join('\n', lifetimes));

@@ -107,7 +107,7 @@ public sealed class CoreChecksModule : IKernelModule
 
     public static void Exit()
     {
-        TallyDevice.Drop();
+        TallyDevice.Free();
         s_session.Dispose();
         s_echo.Dispose();
         s_echo.Dispose(); // a second Dispose does nothing
@@ -394,6 +394,19 @@ public struct Tally : IDisposable
     public void Dispose() => Log.Info($"corechecks: tally disposed at {Count}");
 }
 
+/// <summary>/dev/cktally's registration and the module's share of the tally.</summary>
+public struct TallyRegistration : IDisposable
+{
+    public MiscDevice Device;
+    public Shared<Mutex<Tally>> Tally;
+
+    public void Dispose()
+    {
+        Device.Dispose();
+        Tally.Dispose();
+    }
+}
+
 /// <summary>What an open /dev/cktally holds: its own share of the tally.</summary>
 public struct TallyOpen : IDisposable
 {
@@ -409,24 +422,31 @@ public struct TallyOpen : IDisposable
 /// </summary>
 public sealed class TallyDevice : IOpen<TallyOpen, Mutex<Tally>>, IWrite<TallyOpen>
 {
-    private static Shared<Mutex<Tally>> s_tally;
-    private static MiscDevice s_device;
+    // The device and the module's share: dropped by a write, so behind a lock of their own.
+    private static Mutex<TallyRegistration> s_registration;
 
     public static Result Register()
     {
-        Result result = Mutex<Tally>.Create(out Mutex<Tally> tally);
+        Result result = Mutex<TallyRegistration>.Create(out s_registration);
         if (result.Failed)
             return result;
-        result = Shared<Mutex<Tally>>.Create(ref tally, out s_tally);
+        result = Mutex<Tally>.Create(out Mutex<Tally> tally);
+        if (result.Failed)
+            return result;
+        using MutexGuard<TallyRegistration> registration = s_registration.Lock();
+        result = Shared<Mutex<Tally>>.Create(ref tally, out registration.Data.Tally);
         tally.Dispose();
-        return result.Failed ? result : MiscDevice.Register<TallyDevice, Mutex<Tally>>("cktally"u8, s_tally, out s_device);
+        return result.Failed ? result : MiscDevice.Register<TallyDevice, Mutex<Tally>>("cktally"u8, registration.Data.Tally, out registration.Data.Device);
     }
 
+    /// <summary>Removes the device and drops the module's share (again: nothing).</summary>
     public static void Drop()
     {
-        s_device.Dispose();
-        s_tally.Dispose();
+        using MutexGuard<TallyRegistration> registration = s_registration.Lock();
+        registration.Data.Dispose();
     }
+
+    public static void Free() => s_registration.Dispose();
 
     public static Result Open(File file, in Shared<Mutex<Tally>> tally, out TallyOpen open)
     {

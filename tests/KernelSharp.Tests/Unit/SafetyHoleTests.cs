@@ -242,4 +242,27 @@ public class SafetyHoleTests
         BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + declaration + "\n"));
         Assert.Equal(diagnostic, error.Details);
     }
+
+    // Two tasks in write(2) at once would both free the buffer; a helper the write calls counts too.
+    [Fact]
+    public void Changing_an_owned_static_where_tasks_run_at_once_is_refused()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + """
+            public sealed class Device : IWrite
+            {
+                private static KernelSharp.Memory.KernelBuffer s_last;
+                public static Result<nint> Write(File file, UserReader source, ref long position)
+                {
+                    Forget();
+                    return KernelSharp.Memory.KernelBuffer.Allocate(16, KernelSharp.Memory.Gfp.Kernel, out s_last).Failed ? Error.ENOMEM : 0;
+                }
+                private static void Forget() => s_last.Dispose();
+            }
+            """));
+        Assert.Equal("owned statics changed where tasks run at once: 2 error(s)", error.Message);
+        Assert.Equal(
+            "Snippet.cs(14,96): error KS0007: 's_last' (KernelBuffer) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
+            "Snippet.cs(16,37): error KS0007: 's_last' (KernelBuffer) is changed in Device.Forget, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
+            error.Details);
+    }
 }
