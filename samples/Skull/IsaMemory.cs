@@ -50,7 +50,8 @@ public static class IsaMemory
         // and "System ROM", the BIOS): leave it alone.
         if (MemoryRegion.IsRom(address, Step))
             return Result.Ok;
-        Result mapped = IoMapping.Map(address, Step, out IoMapping block);
+        // Probing is what LDD's skull does, and unsafe: nobody claimed this memory.
+        Result mapped = IoMapping.MapUnclaimed(address, Step, out IoMapping block);
         if (mapped.Failed)
         {
             Log.Error($"skull: cannot map {address:x}: {mapped.Error}");

@@ -9,6 +9,10 @@ using KernelSharp.FileSystem;
 using KernelSharp.IO;
 using KernelSharp.Sync;
 
+// Probing the ISA hole maps memory nobody claimed (IoMapping.MapUnclaimed), as LDD's skull
+// does: that can break another device, so it is unsafe by choice and reviewed (KS0004).
+[assembly: KernelSharp.AllowUnsafeCode]
+
 namespace Skull;
 
 [KernelModule("skull", Author = "KernelSharp", Description = "LDD's skull: port probing, the ISA memory map, usage counts")]

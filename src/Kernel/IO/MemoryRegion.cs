@@ -63,9 +63,9 @@ namespace KernelSharp.IO
         /// <summary>Whether the range overlaps memory the kernel registered as ROM (video BIOS, system BIOS, adapter ROMs).</summary>
         public static bool IsRom(ulong start, ulong length) => Native.ksharp_mem_region_is_rom(start, length) != 0;
 
-        public bool IsEmpty => _resource == null;
-        public ulong Start => _start;
-        public ulong Length => _length;
+        public readonly bool IsEmpty => _resource == null;
+        public readonly ulong Start => _start;
+        public readonly ulong Length => _length;
 
         public void Dispose()
         {
@@ -88,8 +88,23 @@ namespace KernelSharp.IO
         private ulong _start;
         private int _length;
 
-        /// <summary>Maps <paramref name="length"/> bytes from physical <paramref name="start"/>. ENOMEM when the kernel cannot.</summary>
-        public static Result Map(ulong start, int length, out IoMapping mapping)
+        /// <summary>Maps the memory <paramref name="region"/> claimed. ENOMEM when the kernel cannot.</summary>
+        public static Result Map(in MemoryRegion region, out IoMapping mapping)
+        {
+            mapping = default;
+            if (region.IsEmpty || region.Length > int.MaxValue)
+                return Error.EINVAL;
+            return MapUnclaimed(region.Start, (int)region.Length, out mapping);
+        }
+
+        /// <summary>
+        /// Maps <paramref name="length"/> bytes from physical <paramref name="start"/> that this
+        /// driver has not claimed (probing, as LDD's skull does the ISA hole): another driver's
+        /// device registers or the firmware's data may be there, so a write can break the
+        /// machine. ENOMEM when the kernel cannot.
+        /// </summary>
+        [UnsafeApi("maps physical memory the driver has not claimed; a write there can break another device or the firmware")]
+        public static Result MapUnclaimed(ulong start, int length, out IoMapping mapping)
         {
             mapping = default;
             if (length <= 0 || start + (ulong)length < start)

@@ -19,10 +19,24 @@ public static class UnsafeCodeChecker
     {
         bool optedIn = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.AllowUnsafeCodeAttribute");
         var found = driverTrees.SelectMany(tree => tree.GetRoot().DescendantTokens().Where(t => t.IsKind(SyntaxKind.UnsafeKeyword)))
-            .Select(token => (Where: SourcePosition.Of(token.GetLocation()), What: What(token))).ToList();
+            .Select(token => (Where: SourcePosition.Of(token.GetLocation()), What: What(token)))
+            .Concat(UnsafeApiCalls(compilation, driverTrees)).OrderBy(f => f.Where, StringComparer.Ordinal).ToList();
         if (optedIn)
             return ([], found.Select(f => $"{f.Where}: warning {ReviewId}: unsafe {f.What}: this code can corrupt kernel memory; keep it small and reviewed").ToList());
         return (found.Select(f => $"{f.Where}: error {RefusedId}: unsafe {f.What}: driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]").ToList(), []);
+    }
+
+    // Calls of library members marked [UnsafeApi]: unsafe in effect, without the keyword.
+    private static IEnumerable<(string Where, string What)> UnsafeApiCalls(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    {
+        foreach (SyntaxTree tree in driverTrees)
+        {
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            foreach (var call in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol method
+                    && method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.UnsafeApiAttribute") is { } marked)
+                    yield return (SourcePosition.Of(call.GetLocation()), $"call of '{method.ContainingType.Name}.{method.Name}' ({marked.ConstructorArguments[0].Value})");
+        }
     }
 
     private static string What(SyntaxToken token) => token.Parent switch

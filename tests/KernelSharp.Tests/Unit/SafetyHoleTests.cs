@@ -265,4 +265,14 @@ public class SafetyHoleTests
             "Snippet.cs(16,37): error KS0007: 's_last' (KernelBuffer) is changed in Device.Forget, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
             error.Details);
     }
+
+    // No unsafe keyword, but memory nobody claimed: unsafe by the library's word ([UnsafeApi]).
+    [Fact]
+    public void Mapping_memory_nobody_claimed_needs_the_unsafe_opt_in()
+    {
+        BuildError error = Refused("""
+            public static void Poke() { if (KernelSharp.IO.IoMapping.MapUnclaimed(0xfee00000, 4096, out KernelSharp.IO.IoMapping map).IsOk) { map.WriteByte(0xb0, 0); map.Dispose(); } }
+            """);
+        Assert.Equal("Snippet.cs(7,37): error KS0003: unsafe call of 'IoMapping.MapUnclaimed' (maps physical memory the driver has not claimed; a write there can break another device or the firmware): driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]", Only(error));
+    }
 }
