@@ -29,7 +29,7 @@ namespace KernelSharp
         /// <summary>The module's usage count now, as lsmod shows it.</summary>
         public static int Count => Native.ksharp_module_refcount();
 
-        public bool IsEmpty => !_held;
+        public readonly bool IsEmpty => !_held;
 
         public void Dispose()
         {

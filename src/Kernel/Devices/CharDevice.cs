@@ -53,7 +53,7 @@ namespace KernelSharp.Devices
             return added;
         }
 
-        public bool IsEmpty => _cdev == null;
+        public readonly bool IsEmpty => _cdev == null;
 
         public void Dispose()
         {

@@ -72,7 +72,7 @@ namespace KernelSharp.Devices
             return CreateNode(number, name.Slice(0, baseName.Length + digits), out node);
         }
 
-        public bool IsEmpty => _class == null;
+        public readonly bool IsEmpty => _class == null;
 
         public void Dispose()
         {
@@ -91,7 +91,7 @@ namespace KernelSharp.Devices
 
         internal DeviceNode(void* device) { _device = device; }
 
-        public bool IsEmpty => _device == null;
+        public readonly bool IsEmpty => _device == null;
 
         public void Dispose()
         {

@@ -82,13 +82,13 @@ namespace KernelSharp.Devices
             return Result.Ok;
         }
 
-        public bool IsEmpty => _count == 0;
+        public readonly bool IsEmpty => _count == 0;
 
         /// <summary>The first number of the range.</summary>
-        public DeviceNumber First => _first;
+        public readonly DeviceNumber First => _first;
 
         /// <summary>How many minors the range holds.</summary>
-        public uint Count => _count;
+        public readonly uint Count => _count;
 
         public void Dispose()
         {

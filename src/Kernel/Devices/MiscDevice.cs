@@ -65,10 +65,10 @@ namespace KernelSharp.Devices
             return Result.Ok;
         }
 
-        public bool IsEmpty => _device == null;
+        public readonly bool IsEmpty => _device == null;
 
         /// <summary>The minor number the kernel assigned.</summary>
-        public int Minor => _device == null ? -1 : Native.ksharp_misc_minor(_device);
+        public readonly int Minor => _device == null ? -1 : Native.ksharp_misc_minor(_device);
 
         public void Dispose()
         {

@@ -43,7 +43,7 @@ namespace KernelSharp.FileSystem
             return result;
         }
 
-        public bool IsEmpty => _entry == null;
+        public readonly bool IsEmpty => _entry == null;
 
         /// <summary>Removes the file; waits for reads in progress to finish.</summary>
         public void Dispose()

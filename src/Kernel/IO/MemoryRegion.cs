@@ -119,15 +119,15 @@ namespace KernelSharp.IO
             return Result.Ok;
         }
 
-        public bool IsEmpty => _base == null;
-        public ulong Start => _start;
-        public int Length => _length;
+        public readonly bool IsEmpty => _base == null;
+        public readonly ulong Start => _start;
+        public readonly int Length => _length;
 
         /// <summary>readb at <paramref name="offset"/> bytes into the mapping.</summary>
-        public byte ReadByte(int offset) => (byte)Native.ksharp_readb(Address(offset));
+        public readonly byte ReadByte(int offset) => (byte)Native.ksharp_readb(Address(offset));
 
         /// <summary>writeb at <paramref name="offset"/> bytes into the mapping.</summary>
-        public void WriteByte(int offset, byte value) => Native.ksharp_writeb(value, Address(offset));
+        public readonly void WriteByte(int offset, byte value) => Native.ksharp_writeb(value, Address(offset));
 
         public void Dispose()
         {
@@ -139,7 +139,7 @@ namespace KernelSharp.IO
         }
 
         // An access outside the mapping is a driver bug, not bad input.
-        private byte* Address(int offset)
+        private readonly byte* Address(int offset)
         {
             if (_base == null || (uint)offset >= (uint)_length)
                 Environment.FailFast("ArgumentOutOfRangeException: I/O memory access outside the mapping");

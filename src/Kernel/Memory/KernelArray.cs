@@ -35,8 +35,8 @@ namespace KernelSharp.Memory
             return Result.Ok;
         }
 
-        public bool IsEmpty => _items == null;
-        public int Length => _length;
+        public readonly bool IsEmpty => _items == null;
+        public readonly int Length => _length;
         public Span<T> Span => new(_items, _length);
 
         /// <summary>The element at <paramref name="index"/>, in place. A bad index is a fail-fast, as in .NET.</summary>
@@ -51,10 +51,10 @@ namespace KernelSharp.Memory
         }
 
         /// <summary>The block's address, for printing (%p, hashed) only.</summary>
-        public KernelAddress Address => new(_items);
+        public readonly KernelAddress Address => new(_items);
 
         /// <summary>The address of element <paramref name="index"/>, for printing (%p, hashed) only.</summary>
-        public KernelAddress AddressOf(int index) => new(&_items[index]);
+        public readonly KernelAddress AddressOf(int index) => new(&_items[index]);
 
         /// <summary>
         /// Grows (or shrinks) to <paramref name="length"/> elements, keeping the first ones and

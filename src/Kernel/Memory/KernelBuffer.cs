@@ -42,12 +42,12 @@ namespace KernelSharp.Memory
             return Result.Ok;
         }
 
-        public bool IsEmpty => _pointer == null;
-        public int Length => _length;
+        public readonly bool IsEmpty => _pointer == null;
+        public readonly int Length => _length;
         public Span<byte> Span => new(_pointer, _length);
 
         /// <summary>The block's address, for printing (%p, hashed) only.</summary>
-        public KernelAddress Address => new(_pointer);
+        public readonly KernelAddress Address => new(_pointer);
 
         /// <summary>The address, for handing to a shim that keeps it (e.g. a name the kernel points to).</summary>
         internal byte* Pointer => _pointer;

@@ -188,6 +188,12 @@ public static class OwnershipChecker
         // Value, a Result's Value. Calling Dispose on it releases what the original still holds.
         public override void VisitPropertyReference(IPropertyReferenceOperation operation)
         {
+            // A getter that is not readonly, through a readonly reference: a hidden copy, and
+            // (a KernelArray's indexer, a KernelBuffer's Span) a way to change shared data
+            // that Shared<T>.Value hands out read-only.
+            if (operation.Instance is { } instance && operation.Property.GetMethod is { IsReadOnly: false } && !IsAssignmentTarget(operation)
+                && owned.Contains(instance.Type) && IsReadOnlyPlace(instance))
+                Report(operation.Syntax, $"'{operation.Property.Name}' runs on a hidden copy of '{instance.Syntax}' ({instance.Type!.Name}), which is read-only here, and would hand out what only its owner may change. Lock it (a Mutex<T> inside), or reach it by ref");
             if (!operation.Property.ReturnsByRef && !operation.Property.ReturnsByRefReadonly && owned.Contains(operation.Type)
                 && !owned.IsUserMemory(operation.Type!) && !IsAssignmentTarget(operation))
                 Report(operation.Syntax, $"'{operation.Property.Name}' returns a copy of an owned value ({operation.Type!.Name}); both copies would release it. Keep owned values in fields, reached by ref");

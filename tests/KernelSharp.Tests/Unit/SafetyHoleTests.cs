@@ -275,4 +275,15 @@ public class SafetyHoleTests
             """);
         Assert.Equal("Snippet.cs(7,37): error KS0003: unsafe call of 'IoMapping.MapUnclaimed' (maps physical memory the driver has not claimed; a write there can break another device or the firmware): driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]", Only(error));
     }
+
+    // Shared data is read-only: its arrays' elements are not a way around that.
+    [Fact]
+    public void Shared_data_cannot_be_changed_through_its_arrays()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("""
+            private static KernelSharp.Memory.Shared<Pool> s_pool;
+            public static void Poke() { s_pool.Value.Items[0].Dispose(); }
+            """) + "public struct Pool : System.IDisposable { public KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> Items; public void Dispose() => KernelSharp.Memory.KernelArray.DisposeAll(ref Items); }\n"));
+        Assert.Equal("Snippet.cs(8,29): error KS0001: 'this[]' runs on a hidden copy of 's_pool.Value.Items' (KernelArray), which is read-only here, and would hand out what only its owner may change. Lock it (a Mutex<T> inside), or reach it by ref", Only(error));
+    }
 }
