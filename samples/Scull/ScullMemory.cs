@@ -1,5 +1,6 @@
 // /proc/scullmem: LDD3's scull_read_procmem, line for line: per device its geometry and
 // size, every quantum set, and the quanta of the last one. Addresses print hashed (%p).
+using System;
 using KernelSharp;
 using KernelSharp.FileSystem;
 using KernelSharp.Memory;
@@ -11,7 +12,7 @@ public sealed class ScullMemory : ISeqShow
 {
     public static Result Show(SeqFile output)
     {
-        ref KernelArray<ScullDevice> devices = ref ScullModule.Devices;
+        ReadOnlySpan<ScullDevice> devices = ScullModule.Devices.ReadOnly;
         for (int i = 0; i < devices.Length; i++)
         {
             Result locked = devices[i].Data.Value.LockInterruptible(out MutexGuard<ScullData> guard);

@@ -49,10 +49,10 @@ public sealed class ScullModule : IKernelModule
     private static int s_steps;
 
     /// <summary>The devices, for the file operations and /proc/scullmem.</summary>
-    internal static ref KernelArray<ScullDevice> Devices => ref s_devices;
+    internal static ref readonly KernelArray<ScullDevice> Devices => ref s_devices;
 
     /// <summary>Serializes the ioctls that change scull_quantum and scull_qset.</summary>
-    internal static ref Mutex ParameterLock => ref s_parameterLock;
+    internal static ref readonly Mutex ParameterLock => ref s_parameterLock;
 
     public static Result Init()
     {

@@ -39,6 +39,9 @@ namespace KernelSharp.Memory
         public readonly int Length => _length;
         public Span<T> Span => new(_items, _length);
 
+        /// <summary>The elements, read-only: for code that shares the array (module statics file operations read).</summary>
+        public readonly ReadOnlySpan<T> ReadOnly => new(_items, _length);
+
         /// <summary>The element at <paramref name="index"/>, in place. A bad index is a fail-fast, as in .NET.</summary>
         public ref T this[int index]
         {

@@ -11,8 +11,8 @@ namespace KernelSharp.Tool.Build;
 /// same static would release it twice; module statics are the module's, set up in Init and
 /// released in Exit. Shared state that changes belongs in a Mutex&lt;T&gt;, whose guard is the
 /// only way to it. A change is an assignment, a ref or out argument, a method that is not
-/// readonly (Dispose included), or a using of the field; a ref taken to the field and changed
-/// through that ref is not followed.
+/// readonly (Dispose included), a using of the field, or a writable ref to it (a ref local or
+/// a ref return: reach module statics from there with ref readonly).
 /// </summary>
 public static class SharedStateChecker
 {
@@ -81,7 +81,10 @@ public static class SharedStateChecker
         return parent switch
         {
             IFieldReferenceOperation member when member.Instance == place => Changes(member),
-            IAssignmentOperation assignment => assignment.Target == place,
+            IAssignmentOperation assignment => assignment.Target == place || assignment is ISimpleAssignmentOperation { IsRef: true },
+            // A writable ref to it (a ref local, a ref return): whatever is done through it.
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref } } => true,
+            IReturnOperation when place.SemanticModel?.GetEnclosingSymbol(place.Syntax.SpanStart) is IMethodSymbol { ReturnsByRef: true } => true,
             IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
             IInvocationOperation call => call.Instance == place && !call.TargetMethod.IsReadOnly,
             IUsingOperation => true,

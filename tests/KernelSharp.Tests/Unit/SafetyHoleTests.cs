@@ -286,4 +286,23 @@ public class SafetyHoleTests
             """) + "public struct Pool : System.IDisposable { public KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> Items; public void Dispose() => KernelSharp.Memory.KernelArray.DisposeAll(ref Items); }\n"));
         Assert.Equal("Snippet.cs(8,29): error KS0001: 'this[]' runs on a hidden copy of 's_pool.Value.Items' (KernelArray), which is read-only here, and would hand out what only its owner may change. Lock it (a Mutex<T> inside), or reach it by ref", Only(error));
     }
+
+    // A writable ref to an owned static is a way to change it: refused where tasks run at once.
+    [Fact]
+    public void A_writable_ref_to_an_owned_static_is_a_change()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + """
+            public sealed class Device : IWrite
+            {
+                private static KernelSharp.Memory.KernelBuffer s_last;
+                public static Result<nint> Write(File file, UserReader source, ref long position)
+                {
+                    ref KernelSharp.Memory.KernelBuffer alias = ref s_last;
+                    alias.Dispose();
+                    return 0;
+                }
+            }
+            """));
+        Assert.Equal("Snippet.cs(13,57): error KS0007: 's_last' (KernelBuffer) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>", Only(error));
+    }
 }
