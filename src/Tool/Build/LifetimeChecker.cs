@@ -75,6 +75,15 @@ public static class LifetimeChecker
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when IsView(target.Local):
                     AddAssignment(target.Local, assignment.Syntax.Span.End, assignment.Value);
                     break;
+                // holder.View = buffer.Span, in a ref struct local: the holder now carries the view too.
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: ILocalReferenceOperation holder } } assignment when holder.Local.Type.IsRefLikeType:
+                {
+                    var owners = Owners(assignment.Value, assignment.Syntax.Span.End);
+                    if (owners.Count > 0)
+                        _assignments.Add(new Assignment(holder.Local, assignment.Syntax.Span.End,
+                            [.. owners, .. Latest(holder.Local, assignment.Syntax.SpanStart)?.Owners ?? []]));
+                    break;
+                }
                 case IInvocationOperation call:
                     CollectEnd(call);
                     // m.LockInterruptible(out guard): the guard is a view of m.

@@ -181,6 +181,9 @@ public class SafetyHoleTests
     // A guard is a view of its lock: the lock freed under it.
     [InlineData("public static void Poke() { using KernelSharp.Sync.MutexGuard<Counter> guard = s_lock.Lock(); s_lock.Dispose(); guard.Data.Count++; }",
         "Snippet.cs(11,113): error KS0006: 'guard' came from 'SnippetModule.s_lock', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    // A view kept in a ref struct's field is still a view.
+    [InlineData("public static void Poke() { Holder holder = default; holder.View = s_buffer.Span; s_buffer.Dispose(); holder.View[0] = 1; }\n} public ref struct Holder { public Span<byte> View; } public static class Unused {",
+        "Snippet.cs(11,103): error KS0006: 'holder' came from 'SnippetModule.s_buffer', which Dispose() on line 11 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
     public void Spans_and_references_used_after_their_owner_ended_are_refused(string members, string diagnostic)
     {
         BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(LifetimeDriver(members)));
