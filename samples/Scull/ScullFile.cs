@@ -122,7 +122,7 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
     }
 
     public static Result<long> Ioctl(in ScullOpen open, File file, IoctlCommand command, IoctlArgument argument) =>
-        ScullIoctl.Handle(command, argument);
+        ScullIoctl.Handle(command, ref argument);
 
     /// <summary>The lock around the data of the device this file opened.</summary>
     private static ref readonly Mutex<ScullData> Data(in ScullOpen open) => ref open.Device.Value;

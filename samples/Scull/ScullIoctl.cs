@@ -28,7 +28,7 @@ public static class ScullIoctl
     public static IoctlCommand ShiftQuantum => IoctlCommand.None(Magic, 11);
     public static IoctlCommand ShiftQset => IoctlCommand.None(Magic, 12);
 
-    public static Result<long> Handle(IoctlCommand command, IoctlArgument argument)
+    public static Result<long> Handle(IoctlCommand command, ref IoctlArgument argument)
     {
         if (command.Type != Magic || command.Number > MaxNumber)
             return Error.ENOTTY;

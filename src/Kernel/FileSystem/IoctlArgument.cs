@@ -6,18 +6,23 @@ namespace KernelSharp.FileSystem
     /// command. User memory is reached only through a <see cref="UserReader"/> or
     /// <see cref="UserWriter"/> of exactly the size the command encodes (<c>_IOC_SIZE</c>), in
     /// the direction it encodes, so a driver never reads or writes more than user space said.
+    /// The input is read once: a second reader would fetch the same user memory again, and
+    /// could see other data (a double fetch), so it is refused with EFAULT; pass the argument
+    /// on by ref (a copy is refused at build time).
     /// </summary>
-    public readonly unsafe struct IoctlArgument
+    [NoCopy]
+    public unsafe struct IoctlArgument
     {
         private readonly nuint _value;
+        private bool _inputTaken;
 
-        internal IoctlArgument(nuint value) { _value = value; }
+        internal IoctlArgument(nuint value) { _value = value; _inputTaken = false; }
 
         /// <summary>The argument as a number (for _IO commands that pass a value).</summary>
-        public nuint Value => _value;
+        public readonly nuint Value => _value;
 
         /// <summary>The argument as an int, as C's <c>(int)arg</c>.</summary>
-        public int AsInt => (int)_value;
+        public readonly int AsInt => (int)_value;
 
         /// <summary>
         /// The command's input (_IOW, _IOWR): a reader of <c>command.Size</c> bytes at the
@@ -28,6 +33,9 @@ namespace KernelSharp.FileSystem
             reader = default;
             if ((command.Direction & IoctlDirection.Write) == 0)
                 return Error.ENOTTY;
+            if (_inputTaken)
+                return Error.EFAULT;
+            _inputTaken = true;
             reader = new UserReader((nint)_value, (nuint)command.Size);
             return Result.Ok;
         }
@@ -36,7 +44,7 @@ namespace KernelSharp.FileSystem
         /// The command's output (_IOR, _IOWR): a writer of <c>command.Size</c> bytes at the
         /// argument. ENOTTY for a command without output.
         /// </summary>
-        public Result Writer(IoctlCommand command, out UserWriter writer)
+        public readonly Result Writer(IoctlCommand command, out UserWriter writer)
         {
             writer = default;
             if ((command.Direction & IoctlDirection.Read) == 0)
@@ -47,8 +55,8 @@ namespace KernelSharp.FileSystem
 
         /// <summary>
         /// Reads the command's input as a <typeparamref name="T"/> (get_user). ENOTTY unless the
-        /// command has input of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer
-        /// (<paramref name="value"/> is default then).
+        /// command has input of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer, or for
+        /// input already read (<paramref name="value"/> is default then).
         /// </summary>
         public Result Read<T>(IoctlCommand command, out T value) where T : unmanaged
         {
@@ -63,7 +71,7 @@ namespace KernelSharp.FileSystem
         /// Writes <paramref name="value"/> as the command's output (put_user). ENOTTY unless the
         /// command has output of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer.
         /// </summary>
-        public Result Write<T>(IoctlCommand command, T value) where T : unmanaged
+        public readonly Result Write<T>(IoctlCommand command, T value) where T : unmanaged
         {
             if (command.Size != sizeof(T))
                 return Error.ENOTTY;
