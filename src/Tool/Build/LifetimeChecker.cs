@@ -113,7 +113,7 @@ public static class LifetimeChecker
         private void CollectEnd(IInvocationOperation call)
         {
             string method = call.TargetMethod.Name;
-            if (method is "Dispose" or "Resize" && call.Instance is { } instance && owned.Contains(instance.Type) && Place(instance) is { } owner)
+            if (method is "Dispose" or "Resize" && call.Instance is { } instance && owned.Contains(instance.Type) && (Unnamed(instance) ? AnyOwner : Place(instance)) is { } owner)
                 _ends.Add(new End(owner, call.Syntax.Span.End, call.Syntax, method == "Dispose" ? "Dispose()" : "Resize, which moves its elements"));
             else if (method is "Take" or "DisposeAll" && call.TargetMethod.ContainingNamespace.ToDisplayString().StartsWith("KernelSharp", StringComparison.Ordinal))
                 foreach (IArgumentOperation argument in call.Arguments)
@@ -247,9 +247,20 @@ public static class LifetimeChecker
                     }
         }
 
+        // What an end through a ref the checker cannot name (a conditional ref, a ref local it
+        // has no target for, a method returning a ref) may be: any owner.
+        private const string AnyOwner = "*";
+
+        private bool Unnamed(IOperation instance)
+        {
+            instance = Unwrap(instance);
+            return instance is IConditionalOperation { IsRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }
+                || instance is ILocalReferenceOperation { Local.RefKind: not RefKind.None } local && !_aliases.ContainsKey(local.Local);
+        }
+
         // Disposing "device.Sets" ends "device.Sets[i].Quanta" too.
         private static bool Covers(string ended, string owner) =>
-            owner == ended || owner.StartsWith(ended + ".", StringComparison.Ordinal) || owner.StartsWith(ended + "[", StringComparison.Ordinal);
+            ended == AnyOwner || owner == ended || owner.StartsWith(ended + ".", StringComparison.Ordinal) || owner.StartsWith(ended + "[", StringComparison.Ordinal);
 
         // Whether two nodes are in different branches of an if, or different sections of a switch.
         private static bool Separate(SyntaxNode a, SyntaxNode b)

@@ -74,8 +74,11 @@ public static class OwnershipChecker
             if (!owned.Contains(value.Type))
                 return;
             // A variable, an element or a ref-returning member: something that stays behind.
+            // A variable, an element, this, or a ref (readonly or not) to something: what stays behind.
             if (value is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
-                or IInlineArrayAccessOperation or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }))
+                or IInlineArrayAccessOperation or IInstanceReferenceOperation
+                or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IPropertyReferenceOperation { Property.ReturnsByRefReadonly: true }
+                or IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true }))
                 return;
             string name = value.Syntax.ToString();
             Report(value.Syntax, owned.IsUserMemory(value.Type!)
@@ -295,10 +298,11 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
         if (type is null)
             return true;
         INamedTypeSymbol definition = type.OriginalDefinition;
-        string ns = definition.ContainingNamespace.ToDisplayString();
-        if (ns == "System")
-            return definition.Name is "Span" or "ReadOnlySpan" or "ValueTuple";
-        return (ns == "KernelSharp" || ns.StartsWith("KernelSharp.", StringComparison.Ordinal)) && definition.Name != "Result";
+        // By assembly, not namespace: a driver can declare a KernelSharp.* namespace of its own.
+        string? assembly = definition.ContainingAssembly?.Name;
+        if (assembly == "KernelSharp.CoreLib")
+            return definition.ContainingNamespace.ToDisplayString() == "System" && definition.Name is "Span" or "ReadOnlySpan" or "ValueTuple";
+        return assembly == "KernelSharp.Kernel" && definition.Name != "Result";
     }
 
     /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>

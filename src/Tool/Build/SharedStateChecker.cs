@@ -44,14 +44,9 @@ public static class SharedStateChecker
         while (work.TryDequeue(out IMethodSymbol? method))
             foreach (IOperation operation in bodies[method].DescendantsAndSelf())
             {
-                IMethodSymbol? callee = operation switch
-                {
-                    IInvocationOperation call => call.TargetMethod.OriginalDefinition,
-                    IPropertyReferenceOperation property => property.Property.OriginalDefinition.GetMethod,
-                    _ => null,
-                };
-                if (callee is not null && bodies.ContainsKey(callee) && reached.Add(callee))
-                    work.Enqueue(callee);
+                foreach (IMethodSymbol? callee in Callees(operation))
+                    if (callee is not null && bodies.ContainsKey(callee.OriginalDefinition) && reached.Add(callee.OriginalDefinition))
+                        work.Enqueue(callee.OriginalDefinition);
             }
 
         var problems = new List<string>();
@@ -59,7 +54,46 @@ public static class SharedStateChecker
             foreach (IFieldReferenceOperation field in bodies[method].DescendantsAndSelf().OfType<IFieldReferenceOperation>())
                 if (field.Field.IsStatic && owned.Contains(field.Field.Type) && !owned.IsUserMemory(field.Field.Type) && Changes(field))
                     problems.Add($"{SourcePosition.Of(field.Syntax.GetLocation())}: error {Id}: '{field.Field.Name}' ({field.Field.Type.Name}) is changed in {method.ContainingType.Name}.{method.Name}, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>");
-        return problems.Distinct().ToList();
+        return problems.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    // Every driver method an operation may run: calls, constructors, both accessors of a
+    // property, user-defined operators and conversions, and the Dispose a using calls.
+    private static IEnumerable<IMethodSymbol?> Callees(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation call:
+                yield return call.TargetMethod;
+                break;
+            case IObjectCreationOperation creation:
+                yield return creation.Constructor;
+                break;
+            case IPropertyReferenceOperation property:
+                yield return property.Property.GetMethod;
+                yield return property.Property.SetMethod;
+                break;
+            case IBinaryOperation binary:
+                yield return binary.OperatorMethod;
+                break;
+            case IUnaryOperation unary:
+                yield return unary.OperatorMethod;
+                break;
+            case IConversionOperation conversion:
+                yield return conversion.OperatorMethod;
+                break;
+            case ICompoundAssignmentOperation compound:
+                yield return compound.OperatorMethod;
+                break;
+            case IIncrementOrDecrementOperation step:
+                yield return step.OperatorMethod;
+                break;
+            case IUsingOperation or IUsingDeclarationOperation:
+                foreach (ILocalSymbol local in operation is IUsingOperation statement ? statement.Locals : ((IUsingDeclarationOperation)operation).DeclarationGroup.Declarations.SelectMany(d => d.Declarators).Select(d => d.Symbol))
+                    foreach (IMethodSymbol dispose in local.Type.GetMembers("Dispose").OfType<IMethodSymbol>())
+                        yield return dispose;
+                break;
+        }
     }
 
     // The file operations and seq_file show functions a type implements, and exported functions.

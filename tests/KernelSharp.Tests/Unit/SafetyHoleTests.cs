@@ -308,4 +308,43 @@ public class SafetyHoleTests
             """));
         Assert.Equal("Snippet.cs(13,57): error KS0007: 's_last' (KernelBuffer) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>", Only(error));
     }
+
+    // The second review's holes, each refused.
+    [Theory]
+    [InlineData("private static KernelSharp.Memory.Shared<KernelSharp.Memory.KernelBuffer> s_shared;\npublic static void Poke() { KernelSharp.Memory.KernelBuffer copy = s_shared.Value; copy.Dispose(); }", "Snippet.cs(8,68): error KS0001: this initialization copies the owned value 's_shared.Value' (KernelBuffer); both copies would release it. Pass it by ref, or move it with Owned.Take(ref s_shared.Value)")]
+    [InlineData("public static void Poke() { }\n} public struct Holder : System.IDisposable { public KernelSharp.Memory.KernelBuffer Buffer; public void Dispose() { Holder copy = this; copy.Buffer.Dispose(); Buffer.Dispose(); } } public static class Unused {", "Snippet.cs(8,132): error KS0001: this initialization copies the owned value 'this' (Holder); both copies would release it. Pass it by ref, or move it with Owned.Take(ref this)")]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_buffer;\npublic static void Poke() { KernelSharp.Evil.Dup.Twice(ref s_buffer); }\n} namespace KernelSharp.Evil { public static class Dup { public static void Twice<T>(ref T x) where T : System.IDisposable { x.Dispose(); } } } public static class Unused {", "Snippet.cs(8,29): error KS0001: 'Twice<KernelBuffer>' is generic code that may copy its owned type argument (KernelBuffer) freely; write it for the type, taking it by ref")]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_a; private static bool s_flag;\npublic static void Poke() { Span<byte> v = s_a.Span; ref KernelSharp.Memory.KernelBuffer r = ref (s_flag ? ref s_a : ref s_a); r.Dispose(); v[0] = 1; }", "Snippet.cs(8,141): error KS0006: 'v' came from 'SnippetModule.s_a', which Dispose() on line 8 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    public void Holes_found_by_the_second_review_are_refused(string members, string diagnostic)
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module(members)));
+        Assert.Equal(diagnostic, error.Details);
+    }
+
+    // Code a file operation runs through a constructor, a setter, an operator or a using's Dispose is followed.
+    [Fact]
+    public void Owned_statics_changed_through_constructors_setters_and_operators_are_refused()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + """
+            public sealed class Device : IWrite
+            {
+                internal static KernelSharp.Memory.KernelBuffer s_a, s_b, s_c;
+                public static Result<nint> Write(File file, UserReader source, ref long position)
+                {
+                    _ = new ByConstructor(1);
+                    Evict = 1;
+                    using (var u = new ByUsing()) { }
+                    return 0;
+                }
+                private static int Evict { get => 0; set => s_b.Dispose(); }
+            }
+            public readonly struct ByConstructor { public ByConstructor(int x) { Device.s_a.Dispose(); } }
+            public ref struct ByUsing { public void Dispose() => Device.s_c.Dispose(); }
+            """));
+        Assert.Equal(
+            "Snippet.cs(18,49): error KS0007: 's_b' (KernelBuffer) is changed in Device.set_Evict, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
+            "Snippet.cs(20,70): error KS0007: 's_a' (KernelBuffer) is changed in ByConstructor..ctor, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
+            "Snippet.cs(21,54): error KS0007: 's_c' (KernelBuffer) is changed in ByUsing.Dispose, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
+            error.Details);
+    }
 }
