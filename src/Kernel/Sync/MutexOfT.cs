@@ -92,7 +92,7 @@ namespace KernelSharp.Sync
         }
 
         /// <summary>The guarded data, for as long as this guard holds the lock.</summary>
-        public ref T Data
+        public readonly ref T Data
         {
             get
             {

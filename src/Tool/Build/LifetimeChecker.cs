@@ -131,7 +131,7 @@ public static class LifetimeChecker
         // Spans, ref locals, and guards (an owned ref struct, such as MutexGuard: a view of its lock).
         private bool IsView(ILocalSymbol local) =>
             local.RefKind != RefKind.None || local.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" }
-            || local.Type.IsRefLikeType && owned.Contains(local.Type);
+            || local.Type.IsRefLikeType;
 
         private void AddAssignment(ILocalSymbol view, int at, IOperation value)
         {
@@ -152,6 +152,25 @@ public static class LifetimeChecker
                     owners.AddRange(earlier.Owners);
                     break;
                 }
+                // Either branch may be the value; a call or a new ref struct may hand back the spans
+                // and refs it was given.
+                switch (value)
+                {
+                    case IConditionalOperation conditional:
+                        owners.AddRange(Owners(conditional.WhenTrue, at));
+                        owners.AddRange(Owners(conditional.WhenFalse, at));
+                        return owners;
+                    case ISwitchExpressionOperation choice:
+                        foreach (ISwitchExpressionArmOperation arm in choice.Arms)
+                            owners.AddRange(Owners(arm.Value, at));
+                        return owners;
+                    case IInvocationOperation or IObjectCreationOperation:
+                        var arguments = value is IInvocationOperation invoked ? invoked.Arguments : ((IObjectCreationOperation)value).Arguments;
+                        foreach (IArgumentOperation argument in arguments)
+                            if (argument.Parameter?.IsThis != true && (argument.Value.Type?.IsRefLikeType == true || argument.Parameter?.RefKind is RefKind.Ref or RefKind.In or RefKind.RefReadOnlyParameter))
+                                owners.AddRange(Owners(argument.Value, at).Concat(OwnedPlace(argument.Value)));
+                        break;
+                }
                 IOperation? receiver = value switch
                 {
                     IPropertyReferenceOperation property => property.Instance,
@@ -166,6 +185,10 @@ public static class LifetimeChecker
             }
             return owners;
         }
+
+        // A ref argument to an owned place (new RefHolder(ref s_items[0])): the place itself.
+        private IEnumerable<string> OwnedPlace(IOperation value) =>
+            owned.Contains(Unwrap(value).Type) && Place(value) is { } place ? [place] : [];
 
         private static IOperation Unwrap(IOperation value)
         {
@@ -237,6 +260,11 @@ public static class LifetimeChecker
         // return view; return buffer.Span; return ref guard.Data; inside the using that ends the owner.
         private void CheckReturn(IOperation returned)
         {
+            // Only a span, a ref struct or a ref carries memory out; a Result or a number does not.
+            bool carries = Unwrap(returned).Type?.IsRefLikeType == true
+                || returned.SemanticModel?.GetEnclosingSymbol(returned.Syntax.SpanStart) is IMethodSymbol { ReturnsByRef: true } or IMethodSymbol { ReturnsByRefReadonly: true };
+            if (!carries)
+                return;
             int at = returned.Syntax.SpanStart;
             foreach (string owner in Owners(returned, at))
                 foreach (End end in _ends)

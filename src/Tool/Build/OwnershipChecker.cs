@@ -147,7 +147,11 @@ public static class OwnershipChecker
         private static bool IsReadOnlyPlace(IOperation place) => place switch
         {
             IParameterReferenceOperation parameter => parameter.Parameter.RefKind is RefKind.In or RefKind.RefReadOnlyParameter,
-            ILocalReferenceOperation local => local.Local.RefKind == RefKind.RefReadOnly,
+            // using and foreach variables are read-only; so is this in a readonly member.
+            // (a by-value foreach of owned elements is refused where it copies them)
+            ILocalReferenceOperation local => local.Local.RefKind == RefKind.RefReadOnly || local.Local.IsUsing || local.Local.IsForEach && local.Local.RefKind == RefKind.RefReadOnly,
+            IInstanceReferenceOperation self => self.SemanticModel?.GetEnclosingSymbol(self.Syntax.SpanStart) is IMethodSymbol { IsReadOnly: true }
+                || self.Type is INamedTypeSymbol { IsReadOnly: true },
             IFieldReferenceOperation field => field.Field.IsReadOnly || field.Instance is { } holder && IsReadOnlyPlace(holder),
             IPropertyReferenceOperation property => property.Property.ReturnsByRefReadonly,
             IInvocationOperation call => call.TargetMethod.ReturnsByRefReadonly,

@@ -40,13 +40,24 @@ public static class SharedStateChecker
 
         // What user space reaches concurrently, then everything those call.
         var reached = new HashSet<IMethodSymbol>(bodies.Keys.Where(IsConcurrentEntry), SymbolEqualityComparer.Default);
+        // A call of an interface member (T.Evict() through a type parameter) may run any driver implementation of it.
+        var implementations = bodies.Keys
+            .SelectMany(method => method.ContainingType.AllInterfaces.SelectMany(contract => contract.GetMembers().OfType<IMethodSymbol>())
+                .Where(member => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                .Select(member => (Member: member.OriginalDefinition, Method: method)))
+            .ToLookup(pair => pair.Member, pair => pair.Method, SymbolEqualityComparer.Default);
         var work = new Queue<IMethodSymbol>(reached);
         while (work.TryDequeue(out IMethodSymbol? method))
             foreach (IOperation operation in bodies[method].DescendantsAndSelf())
             {
                 foreach (IMethodSymbol? callee in Callees(operation))
-                    if (callee is not null && bodies.ContainsKey(callee.OriginalDefinition) && reached.Add(callee.OriginalDefinition))
-                        work.Enqueue(callee.OriginalDefinition);
+                {
+                    if (callee is null)
+                        continue;
+                    foreach (IMethodSymbol target in implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition))
+                        if (bodies.ContainsKey(target) && reached.Add(target))
+                            work.Enqueue(target);
+                }
             }
 
         var problems = new List<string>();
@@ -115,6 +126,8 @@ public static class SharedStateChecker
         return parent switch
         {
             IFieldReferenceOperation member when member.Instance == place => Changes(member),
+            // s_items[0].Dispose(), s_items.Span[1]: a getter that is not readonly hands out what it owns.
+            IPropertyReferenceOperation property when property.Instance == place => property.Property.GetMethod is { IsReadOnly: false } || Changes(property),
             IAssignmentOperation assignment => assignment.Target == place || assignment is ISimpleAssignmentOperation { IsRef: true },
             // A writable ref to it (a ref local, a ref return): whatever is done through it.
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref } } => true,

@@ -347,4 +347,41 @@ public class SafetyHoleTests
             "Snippet.cs(21,54): error KS0007: 's_c' (KernelBuffer) is changed in ByUsing.Dispose, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
             error.Details);
     }
+
+    // The third review's holes, each refused.
+    [Theory]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_buf; private static bool s_flag;\npublic static void Poke() { Span<byte> a = s_flag ? s_buf.Span : s_buf.Span; s_buf.Dispose(); a[0] = 1; }", "Snippet.cs(8,95): error KS0006: 'a' came from 'SnippetModule.s_buf', which Dispose() on line 8 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_buf;\npublic static void Poke() { Span<byte> b = Id(s_buf.Span); s_buf.Dispose(); b[0] = 1; }\nprivate static Span<byte> Id(Span<byte> s) => s;", "Snippet.cs(8,77): error KS0006: 'b' came from 'SnippetModule.s_buf', which Dispose() on line 8 ended: it now reaches freed or unlocked memory. Use it before that, or take it again from a live owner")]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_u;\npublic static void Poke() { using (KernelSharp.Memory.KernelBuffer u = KernelSharp.Owned.Take(ref s_u)) { u.Dispose(); } }", "Snippet.cs(8,107): error KS0001: 'Dispose' runs on a hidden copy of 'u' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
+    [InlineData("private static KernelSharp.Memory.KernelBuffer s_h;\npublic static void Poke() { }\n} public struct Holder : System.IDisposable { public KernelSharp.Memory.KernelBuffer Buffer; public readonly void Free() { Buffer.Dispose(); } public void Dispose() => Buffer.Dispose(); } public static class Unused {", "Snippet.cs(9,124): error KS0001: 'Dispose' runs on a hidden copy of 'Buffer' (KernelBuffer), which is read-only here; the original would still hold what the copy releases. Pass it by ref, or make the field writable")]
+    public void Holes_found_by_the_third_review_are_refused(string members, string diagnostic)
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module(members)));
+        Assert.Equal(diagnostic, error.Details);
+    }
+
+    [Fact]
+    public void Owned_statics_changed_through_their_elements_or_interface_calls_are_refused()
+    {
+        BuildError error = Assert.Throws<BuildError>(() => Drivers.Compile(Drivers.Module("") + """
+            public interface IEvict { static abstract void Evict(); }
+            public sealed class Evictor : IEvict { public static void Evict() => Device.s_buf.Dispose(); }
+            public sealed class Device : IWrite
+            {
+                internal static KernelSharp.Memory.KernelBuffer s_buf;
+                internal static KernelSharp.Memory.KernelArray<KernelSharp.Memory.KernelBuffer> s_items;
+                public static Result<nint> Write(File file, UserReader source, ref long position)
+                {
+                    s_items[0].Dispose();
+                    Run<Evictor>();
+                    return 0;
+                }
+                private static void Run<T>() where T : IEvict => T.Evict();
+            }
+            """));
+        Assert.Equal(
+            "Snippet.cs(16,9): error KS0007: 's_items' (KernelArray) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
+            "Snippet.cs(9,70): error KS0007: 's_buf' (KernelBuffer) is changed in Evictor.Evict, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
+            error.Details);
+    }
 }
