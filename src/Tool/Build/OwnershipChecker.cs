@@ -227,9 +227,14 @@ public static class OwnershipChecker
         // x is { ... } named: named is a copy of x.
         public override void VisitRecursivePattern(IRecursivePatternOperation operation)
         {
-            if (operation.DeclaredSymbol is ILocalSymbol local && owned.Contains(local.Type))
-                Report(operation.Syntax, $"this pattern copies an owned value into '{local.Name}' ({local.Type.Name}); both copies would release it. Test the original instead (x.IsEmpty, ...)");
+            CheckPatternCopy(operation.DeclaredSymbol, operation.Syntax);
             base.VisitRecursivePattern(operation);
+        }
+
+        private void CheckPatternCopy(ISymbol? declared, SyntaxNode at)
+        {
+            if (declared is ILocalSymbol local && owned.Contains(local.Type))
+                Report(at, $"this pattern copies an owned value into '{local.Name}' ({local.Type.Name}); both copies would release it. Test the original instead (x.IsEmpty, ...)");
         }
 
         // x with { ... } starts from a copy of x.
@@ -256,8 +261,7 @@ public static class OwnershipChecker
         // x is T y, x is var y, case T y: y is a copy of x.
         public override void VisitDeclarationPattern(IDeclarationPatternOperation operation)
         {
-            if (operation.DeclaredSymbol is ILocalSymbol local && owned.Contains(local.Type))
-                Report(operation.Syntax, $"this pattern copies an owned value into '{local.Name}' ({local.Type.Name}); both copies would release it. Test the original instead (x.IsEmpty, ...)");
+            CheckPatternCopy(operation.DeclaredSymbol, operation.Syntax);
             base.VisitDeclarationPattern(operation);
         }
     }
