@@ -14,7 +14,7 @@ namespace KernelSharp.Sync
     /// <code>
     /// Result locked = s_lock.LockInterruptible(out MutexGuard guard);
     /// if (locked.Failed)
-    ///     return locked.Error; // ERRESTARTSYS
+    ///     return locked.Error; // ERESTARTSYS
     /// using (guard) { ... }
     /// </code>
     /// <see cref="Dispose"/> frees the mutex once; it must not be held then.

@@ -99,8 +99,8 @@ public sealed record FileOperationSlot(
             return Operation == FileOperation.Release ? $"{{ {call}; return 0; }}" : CSharpReturnOf!(call);
         }
         string stateType = $"{FileState}<{state.TypeName}>";
-        string dispose = state.Disposable ? $"{{ {stateType}.At(state).Dispose(); " : "";
-        string disposed = state.Disposable ? " }" : "";
+        // Dispose (when the state owns anything), then free: after release and after a failed open.
+        string releaseState = $"{(state.Disposable ? $"{stateType}.At(state).Dispose(); " : "")}{stateType}.Free(file, state);";
         bool implemented = type.Implemented.HasFlag(Operation);
         if (Operation == FileOperation.Open && type.DeviceType is { } device)
         {
@@ -115,10 +115,10 @@ public sealed record FileOperationSlot(
                             global::KernelSharp.Memory.Shared<{{device}}> opened = {{context}}.Adopt(device);
                             void* state = {{stateType}}.Allocate(file);
                             int ret = state == null ? global::KernelSharp.Error.ENOMEM.Errno
-                                : {{type.TypeName}}.Open({{file}}, in opened, out {{stateType}}.At(state)).ToErrno();
+                                : {{CSharpReturnOf!($"{type.TypeName}.{CSharpCall($"{file}, in opened, out {stateType}.At(state)")}")}};
                             opened.Dispose();
                             if (ret != 0 && state != null)
-                                {{dispose}}{{stateType}}.Free(file, state);{{disposed}}
+                                { {{releaseState}} }
                             return ret;
                         }
                 """;
@@ -134,7 +134,7 @@ public sealed record FileOperationSlot(
                                 return global::KernelSharp.Error.ENOMEM.Errno;
                             int ret = {{open}};
                             if (ret != 0)
-                                {{dispose}}{{stateType}}.Free(file, state);{{disposed}}
+                                { {{releaseState}} }
                             return ret;
                         }
                 """;
@@ -143,7 +143,7 @@ public sealed record FileOperationSlot(
         string access = Operation == FileOperation.Release ? "ref" : "in";
         string driverCall = $"{type.TypeName}.{CSharpCall($"{access} {stateType}.At(state), {file}")}";
         if (Operation == FileOperation.Release)
-            return $"{{ {(implemented ? $"{driverCall}; " : "")}{(state.Disposable ? $"{stateType}.At(state).Dispose(); " : "")}{stateType}.Free(file, state); return 0; }}";
+            return $"{{ {(implemented ? $"{driverCall}; " : "")}{releaseState} return 0; }}";
         return CSharpReturnOf!(driverCall);
     }
 }

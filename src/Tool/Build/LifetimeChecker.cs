@@ -89,7 +89,7 @@ public static class LifetimeChecker
                     // m.LockInterruptible(out guard): the guard is a view of m.
                     foreach (IArgumentOperation argument in call.Arguments)
                     {
-                        IOperation received = Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : Unwrap(argument.Value);
+                        IOperation received = BodyOperations.Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : BodyOperations.Unwrap(argument.Value);
                         if (argument.Parameter?.RefKind == RefKind.Out && received is ILocalReferenceOperation declared && IsView(declared.Local))
                             AddAssignment(declared.Local, call.Syntax.Span.End, call);
                     }
@@ -129,9 +129,7 @@ public static class LifetimeChecker
         };
 
         // Spans, ref locals, and guards (an owned ref struct, such as MutexGuard: a view of its lock).
-        private bool IsView(ILocalSymbol local) =>
-            local.RefKind != RefKind.None || local.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" }
-            || local.Type.IsRefLikeType;
+        private static bool IsView(ILocalSymbol local) => local.RefKind != RefKind.None || local.Type.IsRefLikeType;
 
         private void AddAssignment(ILocalSymbol view, int at, IOperation value)
         {
@@ -146,7 +144,7 @@ public static class LifetimeChecker
             var owners = new List<string>();
             while (value is not null)
             {
-                value = Unwrap(value);
+                value = BodyOperations.Unwrap(value);
                 if (value is ILocalReferenceOperation local && Latest(local.Local, at) is { } earlier)
                 {
                     owners.AddRange(earlier.Owners);
@@ -188,21 +186,14 @@ public static class LifetimeChecker
 
         // A ref argument to an owned place (new RefHolder(ref s_items[0])): the place itself.
         private IEnumerable<string> OwnedPlace(IOperation value) =>
-            owned.Contains(Unwrap(value).Type) && Place(value) is { } place ? [place] : [];
-
-        private static IOperation Unwrap(IOperation value)
-        {
-            while (value is IConversionOperation or IParenthesizedOperation)
-                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
-            return value;
-        }
+            owned.Contains(BodyOperations.Unwrap(value).Type) && Place(value) is { } place ? [place] : [];
 
         // A place by what it names, not how it is written: HoleModule.s_buffer and s_buffer are
         // one place, a ref local is what it refers to, and every element of an array is one
         // place (s_buffers[i] and s_buffers[j] may be the same element).
         private string? Place(IOperation operation)
         {
-            operation = Unwrap(operation);
+            operation = BodyOperations.Unwrap(operation);
             return operation switch
             {
                 ILocalReferenceOperation local => _aliases.TryGetValue(local.Local, out string? target) ? target : local.Local.Name,
@@ -261,7 +252,7 @@ public static class LifetimeChecker
         private void CheckReturn(IOperation returned)
         {
             // Only a span, a ref struct or a ref carries memory out; a Result or a number does not.
-            bool carries = Unwrap(returned).Type?.IsRefLikeType == true
+            bool carries = BodyOperations.Unwrap(returned).Type?.IsRefLikeType == true
                 || returned.SemanticModel?.GetEnclosingSymbol(returned.Syntax.SpanStart) is IMethodSymbol { ReturnsByRef: true } or IMethodSymbol { ReturnsByRefReadonly: true };
             if (!carries)
                 return;
@@ -281,7 +272,7 @@ public static class LifetimeChecker
 
         private bool Unnamed(IOperation instance)
         {
-            instance = Unwrap(instance);
+            instance = BodyOperations.Unwrap(instance);
             return instance is IConditionalOperation { IsRef: true } or IInvocationOperation { TargetMethod.ReturnsByRef: true }
                 || instance is ILocalReferenceOperation { Local.RefKind: not RefKind.None } local && !_aliases.ContainsKey(local.Local);
         }

@@ -43,8 +43,7 @@ public static class OwnershipChecker
             // stackalloc T[] { a, b }: each element that is a variable is copied in.
             if (node is InitializerExpressionSyntax { Parent: StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax } initializer)
                 foreach (ExpressionSyntax element in initializer.Expressions)
-                    if (model.GetOperation(element) is { } value && owned.Contains(value.Type) && !owned.IsUserMemory(value.Type!)
-                        && value is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.ReturnsByRef: true })
+                    if (model.GetOperation(element) is { } value && owned.Contains(value.Type) && !owned.IsUserMemory(value.Type!) && BodyOperations.IsPlace(BodyOperations.Unwrap(value)))
                         problems.Add($"{SourcePosition.Of(element.GetLocation())}: error {Id}: this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})");
             ISymbol? declared = node switch
             {
@@ -67,18 +66,13 @@ public static class OwnershipChecker
         // A read of a variable that holds an owned value (not a fresh value from a call).
         private void CheckCopy(IOperation? value, string what)
         {
-            while (value is IConversionOperation or IParenthesizedOperation)
-                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
             if (value is null)
                 return;
+            value = BodyOperations.Unwrap(value);
             if (!owned.Contains(value.Type))
                 return;
             // A variable, an element or a ref-returning member: something that stays behind.
-            // A variable, an element, this, or a ref (readonly or not) to something: what stays behind.
-            if (value is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
-                or IInlineArrayAccessOperation or IInstanceReferenceOperation
-                or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IPropertyReferenceOperation { Property.ReturnsByRefReadonly: true }
-                or IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true }))
+            if (!BodyOperations.IsPlace(value))
                 return;
             string name = value.Syntax.ToString();
             Report(value.Syntax, owned.IsUserMemory(value.Type!)
@@ -337,9 +331,24 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
     }
 }
 
-/// <summary>The outermost operations of a tree: each method body, expression body and initializer once.</summary>
+/// <summary>The outermost operations of a tree (each method body, expression body and initializer once), and what the checkers ask of an operation.</summary>
 public static class BodyOperations
 {
+    /// <summary>The operation under any conversions and parentheses.</summary>
+    public static IOperation Unwrap(IOperation value)
+    {
+        while (value is IConversionOperation or IParenthesizedOperation)
+            value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+        return value;
+    }
+
+    /// <summary>A variable, an element, this, or a ref (readonly or not) to something: what stays behind when its value is read.</summary>
+    public static bool IsPlace(IOperation value) =>
+        value is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
+            or IInlineArrayAccessOperation or IInstanceReferenceOperation
+            or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IPropertyReferenceOperation { Property.ReturnsByRefReadonly: true }
+            or IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true };
+
     public static IEnumerable<IOperation> Of(CSharpCompilation compilation, IEnumerable<SyntaxTree> trees) =>
         trees.SelectMany(tree => Of(compilation.GetSemanticModel(tree), tree));
 
