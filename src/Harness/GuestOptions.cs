@@ -93,6 +93,10 @@ public sealed record GuestOptions
     /// </summary>
     public string Accelerator { get; init; } = "tcg,thread=single";
 
+    /// <summary>Whether the guest has QEMU's isa-debug-exit device at <see cref="GuestRunner.DebugExitPort"/>. A run
+    /// that writes to ports on purpose (the fuzzer, on PowerOff) goes without it, so no write can end QEMU.</summary>
+    public bool DebugExitDevice { get; init; } = true;
+
     /// <summary>The QEMU executable: a path, or a name looked up in PATH.</summary>
     public string QemuExecutable { get; init; } = "qemu-system-x86_64";
 

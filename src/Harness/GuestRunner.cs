@@ -40,7 +40,29 @@ public static partial class GuestRunner
     public const string BaseKernelArguments = "console=ttyS0 quiet panic=-1";
 
     private const string QemuDebianPackage = "qemu-system-x86";
-    private static readonly string[] ReservedGuestPaths = ["/init", "/guest.sh", "/bin/busybox"];
+    private static readonly string[] ReservedGuestPaths = ["/init", "/guest.sh", "/ksharp-functions.sh", "/bin/busybox"];
+
+    /// <summary>The start of the kernel log line the guest's <c>insmod</c> writes for each module it loads:
+    /// <c>ksharp-guest: module NAME at 0xADDRESS size BYTES</c>.</summary>
+    public const string ModuleLoadMarker = "ksharp-guest: module ";
+
+    /// <summary>
+    /// Shell functions the script runs with (<c>/ksharp-functions.sh</c>, sourced before it): <c>insmod</c> is
+    /// busybox's, then it writes the loaded module's name, address and size into the kernel log, so a report printed
+    /// after the module is gone (kmemleak's, after <c>rmmod</c>) can still name it: <see cref="KernelProblems"/> reads
+    /// <c>0xffffffffa0000078</c> as <c>ksfaults+0x78</c>. The newest module is the first line of
+    /// <c>/proc/modules</c>. A function, not a file in PATH: Debian's static busybox runs its own applets first;
+    /// <c>command</c> runs that applet as before, so the kernel still sees the task as <c>insmod</c>.
+    /// </summary>
+    public const string ShellFunctions = """
+        # Written by KernelSharp.Harness: sourced before /guest.sh.
+        insmod() {
+            command insmod "$@" || return
+            read -r ksharp_name ksharp_size _ _ _ ksharp_address _ < /proc/modules
+            echo "ksharp-guest: module $ksharp_name at $ksharp_address size $ksharp_size" > /dev/kmsg
+            unset ksharp_name ksharp_size ksharp_address
+        }
+        """;
 
     [GeneratedRegex(StatusMarker + @"(\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex StatusPattern();
@@ -138,11 +160,15 @@ public static partial class GuestRunner
         script.Append("mount -t proc proc /proc\n");
         script.Append("mount -t sysfs sysfs /sys\n");
         script.Append("mount -t devtmpfs devtmpfs /dev\n");
+        // debugfs: where kmemleak and fault injection are controlled, on kernels that have them.
+        script.Append("mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n");
         if (options.ConsoleLogLevel is { } level)
             script.Append(CultureInfo.InvariantCulture, $"echo {level} > /proc/sys/kernel/printk\n");
         script.Append("cd /\n");
-        script.Append("sh /guest.sh </dev/null\n");
+        // Sourced in one shell, so the script's line numbers and exit status are its own.
+        script.Append("sh -c '. /ksharp-functions.sh; . /guest.sh' </dev/null\n");
         script.Append("status=$?\n");
+        script.Append(KmemleakScan);
         // What the harness checks every run for: the taint flags, and the whole kernel log (the console misses
         // debug messages and whatever a script printed with the console level lowered). The log goes to the second
         // serial port, which only this command opens: closing it waits until every byte is out.
@@ -153,6 +179,24 @@ public static partial class GuestRunner
         script.Append("poweroff -f\n");
         return script.ToString();
     }
+
+    /// <summary>
+    /// What <c>/init</c> does after the script on a kernel with kmemleak (the debug kernel): it scans for leaks and
+    /// copies each suspect's record (its size, who allocated it, the allocation's stack) into the kernel log, where
+    /// the harness finds it as a <see cref="KernelProblemKind.Leak"/> report. kmemleak takes an object for a leak
+    /// only once it is 5 seconds old and unchanged between two scans: hence the wait and the second scan. After an
+    /// oops (taint D) there is no scan: the task the oops killed leaves whatever it held unreferenced, and the oops
+    /// has failed the run already.
+    /// </summary>
+    public const string KmemleakScan = """
+        if [ -w /sys/kernel/debug/kmemleak ] && [ $(($(cat /proc/sys/kernel/tainted) & 128)) -eq 0 ]; then
+            sleep 5
+            echo scan > /sys/kernel/debug/kmemleak
+            echo scan > /sys/kernel/debug/kmemleak
+            while IFS= read -r line; do echo "kmemleak: $line" > /dev/kmsg; done < /sys/kernel/debug/kmemleak
+        fi
+
+        """;
 
     private static void Validate(GuestOptions options)
     {
@@ -218,6 +262,7 @@ public static partial class GuestRunner
         builder.AddHostFile("/bin/busybox", options.BusyboxPath, UnixModes.Executable);
         builder.AddTextFile("/init", BuildInitScript(options), UnixModes.Executable);
         builder.AddTextFile("/guest.sh", options.Script.ReplaceLineEndings("\n"), UnixModes.Executable);
+        builder.AddTextFile("/ksharp-functions.sh", ShellFunctions, UnixModes.RegularFile);
         foreach (var file in options.Files)
         {
             try
@@ -257,8 +302,9 @@ public static partial class GuestRunner
             "-kernel", kernel,
             "-initrd", initramfs,
             "-append", commandLine,
-            "-device", $"isa-debug-exit,iobase=0x{DebugExitPort:x},iosize=0x04",
         ];
+        if (options.DebugExitDevice)
+            arguments.AddRange(["-device", $"isa-debug-exit,iobase=0x{DebugExitPort:x},iosize=0x04"]);
         arguments.AddRange(options.ExtraQemuArguments);
         return arguments;
     }

@@ -12,6 +12,17 @@ public sealed record KernelImage(string Version, string ImagePath, string Header
     /// <summary>A PREEMPT_RT kernel (Debian's -rt- flavour, for example <c>6.1.0-57-rt-amd64</c>).</summary>
     public bool IsRealtime => Version.Contains("-rt-", StringComparison.Ordinal);
 
+    /// <summary>The project's debug kernel (<see cref="DebugKernel"/>: KASAN, kmemleak, lockdep, UBSAN, fault
+    /// injection), for example <c>6.1.192-ksharp-debug</c>.</summary>
+    public bool IsDebug => Version.EndsWith(DebugKernel.ReleaseSuffix, StringComparison.Ordinal);
+
+    /// <summary>Whether the harness may boot this kernel directly through its PVH entry point
+    /// (<see cref="GuestOptions.DirectKernelBoot"/>); the debug kernel cannot (see <see cref="DebugKernel"/>).</summary>
+    public bool DirectBoot { get; init; } = true;
+
+    /// <summary>A kernel a user gets only by asking for it: realtime or debug.</summary>
+    public bool IsSpecial => IsRealtime || IsDebug;
+
     /// <summary>Whether this kernel belongs to the <paramref name="major"/>.<paramref name="minor"/> series
     /// (<c>IsSeries(6, 1)</c> is true for 6.1.0-56-amd64 and false for 6.12.107+deb12-amd64).</summary>
     public bool IsSeries(int major, int minor)
@@ -112,7 +123,8 @@ public sealed class KernelImages
     /// <summary>Scans <paramref name="bootDirectory"/> and <paramref name="sourceDirectory"/> once, now.</summary>
     /// <param name="bootDirectory">Where the <c>vmlinuz-VERSION</c> images are; <c>/boot</c> on the host.</param>
     /// <param name="sourceDirectory">Where the <c>linux-headers-VERSION</c> directories are; <c>/usr/src</c> on the host.</param>
-    public KernelImages(string bootDirectory, string sourceDirectory)
+    /// <param name="built">Kernels the project built itself (the debug kernel), added to those found.</param>
+    public KernelImages(string bootDirectory, string sourceDirectory, IEnumerable<KernelImage>? built = null)
     {
         ArgumentNullException.ThrowIfNull(bootDirectory);
         ArgumentNullException.ThrowIfNull(sourceDirectory);
@@ -130,13 +142,15 @@ public sealed class KernelImages
                     found.Add(new KernelImage(version, image, headers));
             }
         }
+        found.AddRange(built ?? []);
         found.Sort((x, y) => KernelImage.CompareVersions(y.Version, x.Version));
         All = found;
-        Default = found.FirstOrDefault(k => k.IsSeries(6, 1) && !k.IsRealtime) ?? found.FirstOrDefault(k => !k.IsRealtime) ?? found.FirstOrDefault();
+        Default = found.FirstOrDefault(k => k.IsSeries(6, 1) && !k.IsSpecial) ?? found.FirstOrDefault(k => !k.IsSpecial) ?? found.FirstOrDefault(k => !k.IsDebug);
     }
 
-    /// <summary>Scans the host's <c>/boot</c> and <c>/usr/src</c>.</summary>
-    public static KernelImages OnHost() => new("/boot", "/usr/src");
+    /// <summary>Scans the host's <c>/boot</c> and <c>/usr/src</c>, and adds the debug kernel if this machine has
+    /// built it.</summary>
+    public static KernelImages OnHost() => new("/boot", "/usr/src", DebugKernel.Find() is { } debug ? [debug] : []);
 
     /// <summary>The directory scanned for kernel images.</summary>
     public string BootDirectory { get; }
@@ -161,7 +175,8 @@ public sealed class KernelImages
     /// <summary>
     /// Finds a kernel by release. An exact match wins; otherwise <paramref name="version"/> is taken as a prefix
     /// ending at a field boundary, so <c>6.12</c> finds the newest <c>6.12.*</c> but not <c>6.120</c>. A prefix
-    /// finds a realtime (PREEMPT_RT) kernel only when it ends in <c>-rt</c> (<c>6.1-rt</c>), or when no other matches.
+    /// finds a realtime (PREEMPT_RT) kernel only when it ends in <c>-rt</c> (<c>6.1-rt</c>), or when no other matches,
+    /// and the debug kernel only when it ends in <c>-debug</c> (<c>6.1-debug</c>).
     /// </summary>
     /// <returns>The kernel, or <see langword="null"/> when none matches.</returns>
     public KernelImage? FindByVersion(string version)
@@ -174,8 +189,10 @@ public sealed class KernelImages
             return exact;
         if (version.EndsWith("-rt", StringComparison.Ordinal))
             return All.FirstOrDefault(k => k.IsRealtime && IsFieldPrefix(version[..^3], k.Version));
-        return All.FirstOrDefault(k => !k.IsRealtime && IsFieldPrefix(version, k.Version))
-            ?? All.FirstOrDefault(k => IsFieldPrefix(version, k.Version));
+        if (version.EndsWith("-debug", StringComparison.Ordinal))
+            return All.FirstOrDefault(k => k.IsDebug && IsFieldPrefix(version[..^6], k.Version));
+        return All.FirstOrDefault(k => !k.IsSpecial && IsFieldPrefix(version, k.Version))
+            ?? All.FirstOrDefault(k => !k.IsDebug && IsFieldPrefix(version, k.Version));
     }
 
     // "6.12" is a prefix of "6.12.107+deb12-amd64" but not of "6.120.0": the prefix must end where a field ends.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -36,6 +37,20 @@ public enum KernelProblemKind
     /// <summary><c>/proc/sys/kernel/tainted</c> at the end of the script has a flag that no expected report explains
     /// (loading unsigned out-of-tree modules, O and E, is expected).</summary>
     Taint = 1 << 11,
+    /// <summary>KASAN found a bad memory access: use after free, out of bounds, double free
+    /// (<c>BUG: KASAN: …</c>; the project's debug kernel).</summary>
+    Kasan = 1 << 12,
+    /// <summary>UBSAN found undefined behaviour: a shift or an index out of range (<c>UBSAN: …</c>).</summary>
+    Ubsan = 1 << 13,
+    /// <summary>lockdep found a locking bug: a possible deadlock, a lock released twice or freed while held, a lock
+    /// held on return to user space, RCU misuse (<c>WARNING: possible circular locking dependency detected</c>, …).</summary>
+    Lockdep = 1 << 14,
+    /// <summary>debugobjects found an object freed or reused while active: a pending timer or queued work in freed
+    /// memory (<c>ODEBUG: free active …</c>).</summary>
+    DebugObjects = 1 << 15,
+    /// <summary>A checker stopped checking, so what follows passes unchecked (<c>kmemleak: Kernel memory leak
+    /// detector disabled</c>, <c>BUG: MAX_LOCKDEP_KEYS too low!</c>).</summary>
+    CheckerDisabled = 1 << 16,
 }
 
 /// <summary>One report in the kernel log: what it is, the line that started it and the lines that belong to it.</summary>
@@ -57,7 +72,8 @@ public sealed record KernelProblem(KernelProblemKind Kinds, IReadOnlyList<string
 /// <summary>Finds oopses, warnings, lockups, stalls, leaks and unexpected taint in a kernel log.</summary>
 public static partial class KernelProblems
 {
-    /// <summary>The most lines of a report kept in its excerpt.</summary>
+    /// <summary>The most lines of a report kept in its excerpt; a KASAN or UBSAN report keeps up to
+    /// <see cref="MaximumReportLines"/>.</summary>
     public const int MaximumExcerptLines = 40;
 
     /// <summary>The taint flags every run of this harness has: out-of-tree (O) and unsigned (E) modules.</summary>
@@ -69,8 +85,14 @@ public static partial class KernelProblems
     [
         (KernelProblemKind.CSharpFailure, new(@": C# failure: ", RegexOptions.CultureInvariant)),
         (KernelProblemKind.SoftLockup, new(@"BUG: soft lockup", RegexOptions.CultureInvariant)),
+        (KernelProblemKind.Kasan, new(@"^BUG: KASAN: ", RegexOptions.CultureInvariant)),
+        (KernelProblemKind.Ubsan, new(@"^UBSAN: ", RegexOptions.CultureInvariant)),
+        // lockdep's reports (kernel/locking/lockdep.c, kernel/rcu/): each follows a line of '=' and ends with a stack dump.
+        (KernelProblemKind.Lockdep, new(@"^(WARNING: (possible (circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad (unlock balance|contention) detected!|held lock freed!|lock held when returning to user space!|suspicious RCU usage|Nested lock was not taken|chain_key collision|\S+-safe -> \S+-unsafe lock order detected|\S+ still has locks held!)|INFO: trying to register non-static key)", RegexOptions.CultureInvariant)),
+        (KernelProblemKind.DebugObjects, new(@"^ODEBUG: ", RegexOptions.CultureInvariant)),
+        (KernelProblemKind.CheckerDisabled, new(@"^(kmemleak: (Kernel memory leak detector disabled|Cannot allocate a kmemleak_object structure|Memory pool empty)|BUG: MAX_LOCKDEP_\w+ too low!|BUG: MAX_STACK_TRACE_ENTRIES too low!)", RegexOptions.CultureInvariant)),
         (KernelProblemKind.SleepInAtomic, new(@"^BUG: (scheduling while atomic|sleeping function called from invalid context)", RegexOptions.CultureInvariant)),
-        (KernelProblemKind.Oops, new(@"^(Oops: |kernel BUG at |BUG: kernel NULL pointer dereference|BUG: unable to handle )|: [0-9a-f]{4} \[#\d+\]", RegexOptions.CultureInvariant)),
+        (KernelProblemKind.Oops, new(@"^(Oops: |[Kk]ernel BUG at |BUG: kernel NULL pointer dereference|BUG: unable to handle )|: [0-9a-f]{4} \[#\d+\]", RegexOptions.CultureInvariant)),
         (KernelProblemKind.Bug, new(@"^BUG: ", RegexOptions.CultureInvariant)),
         (KernelProblemKind.Warning, new(@"^WARNING: ", RegexOptions.CultureInvariant)),
         (KernelProblemKind.Panic, new(@"^Kernel panic - not syncing", RegexOptions.CultureInvariant)),
@@ -83,6 +105,13 @@ public static partial class KernelProblems
     // The end of a stack dump (after any <IRQ> part), or of an oops or a warning.
     [GeneratedRegex(@"^(\s*</TASK>|---\[ end (trace|Kernel panic))", RegexOptions.CultureInvariant)]
     private static partial Regex EndOfReport();
+
+    // KASAN and UBSAN frame a report with lines of '=' and put more after its stack dump (where the memory was
+    // allocated and freed, the shadow bytes): their reports end at the closing rule.
+    [GeneratedRegex(@"^={20,}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rule();
+
+    private const KernelProblemKind Framed = KernelProblemKind.Kasan | KernelProblemKind.Ubsan;
 
     /// <summary>How many lines a report may span without its end: a report whose end never comes (a C# failure
     /// line whose oops did not follow) stops taking later lines after this many.</summary>
@@ -113,8 +142,12 @@ public static partial class KernelProblems
             kinds = KernelProblemKind.None;
         }
 
+        var modules = new List<(string Name, ulong Start, ulong Size)>();
         foreach (var line in log)
         {
+            if (ModuleLoad().Match(line.Text) is { Success: true } load)
+                modules.Insert(0, (load.Groups["name"].Value, ulong.Parse(load.Groups["address"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    ulong.Parse(load.Groups["size"].ValueSpan, CultureInfo.InvariantCulture)));
             var kind = Classify(line.Text);
             if (excerpt is not null && span >= MaximumReportLines)
                 Close();
@@ -126,12 +159,13 @@ public static partial class KernelProblems
                 span = 0;
             }
             span++;
-            if (excerpt.Count < MaximumExcerptLines)
-                excerpt.Add(line.Text);
+            // A framed report keeps all of it: where the memory was allocated and freed comes after its stack dump.
+            if (excerpt.Count < ((kinds | kind) & Framed) switch { 0 => MaximumExcerptLines, _ => MaximumReportLines })
+                excerpt.Add(NameModuleAddresses(line.Text, modules));
             // Within a report, a stack dump is part of it, not a problem of its own.
             if (kind != KernelProblemKind.CallTrace || kinds == KernelProblemKind.None)
                 kinds |= kind;
-            if (EndOfReport().IsMatch(line.Text))
+            if ((kinds & Framed) != 0 ? Rule().IsMatch(line.Text) : EndOfReport().IsMatch(line.Text))
                 Close();
         }
         Close();
@@ -139,6 +173,33 @@ public static partial class KernelProblems
         if (tainted is { } value && UnexplainedTaint(value, KindsOf(problems)) is var extra and not 0)
             problems.Add(new KernelProblem(KernelProblemKind.Taint, [$"tainted {value}: unexpected flags {TaintLetters(extra)} ({extra})"]));
         return problems;
+    }
+
+    // What the guest's insmod logs for each module (GuestRunner.InsmodScript).
+    [GeneratedRegex(@"^ksharp-guest: module (?<name>\S+) at 0x(?<address>[0-9a-f]+) size (?<size>\d+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ModuleLoad();
+
+    // A bare kernel address, as a report prints a code address it cannot name (kmemleak's trace of a module that
+    // is gone): not already followed by a name.
+    [GeneratedRegex(@"\b0x(?<address>ffffffff[0-9a-f]{8})\b(?! \()", RegexOptions.CultureInvariant)]
+    private static partial Regex BareAddress();
+
+    /// <summary><paramref name="text"/> with each bare address inside a module the guest loaded followed by the
+    /// module and offset, the newest load first: <c>0xffffffffa0000078 (ksfaults+0x78)</c>.</summary>
+    public static string NameModuleAddresses(string text, IReadOnlyList<(string Name, ulong Start, ulong Size)> modules)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(modules);
+        if (modules.Count == 0)
+            return text;
+        return BareAddress().Replace(text, match =>
+        {
+            var address = ulong.Parse(match.Groups["address"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            foreach (var (name, start, size) in modules)
+                if (address >= start && address - start < size)
+                    return string.Create(CultureInfo.InvariantCulture, $"{match.Value} ({name}+0x{address - start:x})");
+            return match.Value;
+        });
     }
 
     /// <summary>The kind of report a log line starts, or <see cref="KernelProblemKind.None"/>.</summary>
@@ -152,7 +213,8 @@ public static partial class KernelProblems
     }
 
     /// <summary>The taint flags beyond <see cref="ExpectedTaint"/> that <paramref name="reported"/> problems do not
-    /// explain: an oops taints D (die), a warning W, a soft lockup L, sleeping in atomic context W.</summary>
+    /// explain: an oops taints D (die), a warning W, a soft lockup L, sleeping in atomic context W, a KASAN report B
+    /// (bad page).</summary>
     public static long UnexplainedTaint(long tainted, KernelProblemKind reported)
     {
         long explained = ExpectedTaint;
@@ -162,6 +224,8 @@ public static partial class KernelProblems
             explained |= 1L << 9;
         if (reported.HasFlag(KernelProblemKind.SoftLockup))
             explained |= 1L << 14;
+        if (reported.HasFlag(KernelProblemKind.Kasan))
+            explained |= 1L << 5;
         return tainted & ~explained;
     }
 

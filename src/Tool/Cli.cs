@@ -28,9 +28,21 @@ public static class Cli
         After the guest, run and demo check the kernel log: any oops, WARNING, BUG, lockup, stall,
         hung task, leak report or unexpected taint is printed, and a run whose script succeeded
         exits with 3.
+          ksharp fuzz <driver-project-dir> [--ops N] [--seed S] [--procs P] [--kernel <version>]
+                      [--param name=value]... [--timeout <s>] [--out <dir>]
+              Build the module, boot it, and run the syscall fuzzer (src/Tool/Fuzz/ksfuzz.c) in P
+              processes (odd ones unprivileged) on every device node and /proc file it creates:
+              open flags, read/write/pread/pwrite sizes, offsets, lseek whence, ioctl numbers,
+              bad user pointers. Prints the seed, a histogram of results, and fails on a
+              kernel-internal errno, a kernel report, or anything left after rmmod. The guest has
+              no isa-debug-exit device, so no write powers it off. Default: 100000 operations.
+          ksharp debug-kernel
+              Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
+              debugobjects, fault injection) once per machine, and print its release.
           ksharp help
-        --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64) or an image
-        path. Default kernel: the newest Debian test kernel with both /boot/vmlinuz-VERSION and
+        --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64, 6.1-rt) or an
+        image path; 6.1-debug is the debug kernel, built on first use. Default kernel: the
+        newest Debian test kernel with both /boot/vmlinuz-VERSION and
         /usr/src/linux-headers-VERSION installed (6.1 preferred).
         """;
 
@@ -44,6 +56,8 @@ public static class Cli
                 "build" => Build(parsed),
                 "run" => await RunCommand.RunAsync(parsed),
                 "demo" => await RunCommand.DemoAsync(parsed),
+                "debug-kernel" => await DebugKernelAsync(),
+                "fuzz" => await Fuzz.FuzzCommand.RunAsync(parsed),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageError($"unknown command '{parsed.Command}'"),
             };
@@ -55,6 +69,11 @@ public static class Cli
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        catch (Harness.HarnessException e)
+        {
+            Console.Error.WriteLine($"ksharp: error: {e.Message}");
+            return 1;
+        }
         catch (BuildError e)
         {
             Console.Error.WriteLine($"ksharp: error: {e.Message}");
@@ -62,6 +81,13 @@ public static class Cli
                 Console.Error.WriteLine(Indent(details.TrimEnd()));
             return 1;
         }
+    }
+
+    private static async Task<int> DebugKernelAsync()
+    {
+        var kernel = await Harness.DebugKernel.GetOrBuildAsync(line => Console.Error.WriteLine($"ksharp: debug kernel: {line}"));
+        Console.WriteLine(kernel.Version);
+        return 0;
     }
 
     private static int Help()
@@ -107,6 +133,13 @@ public static class Cli
             return images.FindByImagePath(wanted)
                 ?? throw new BuildError($"no kernel headers match {wanted}: ksharp needs /usr/src/linux-headers-VERSION for the same VERSION (Debian: linux-headers-VERSION)");
         }
+        if (images.FindByVersion(wanted) is null && wanted.EndsWith("-debug", StringComparison.Ordinal))
+        {
+            // The debug kernel is the project's own: build it now (once per machine) rather than fail.
+            var built = Harness.DebugKernel.GetOrBuildAsync(line => Console.Error.WriteLine($"ksharp: debug kernel: {line}")).GetAwaiter().GetResult();
+            images = Harness.KernelImages.OnHost();
+            return images.FindByVersion(wanted) ?? throw new BuildError($"--kernel {wanted}: the debug kernel is {built.Version}");
+        }
         return images.FindByVersion(wanted)
             ?? throw new BuildError($"no installed kernel matches --kernel {wanted}; installed with headers: {(images.All.Count == 0 ? "none" : string.Join(", ", images.All.Select(k => k.Version)))}");
     }
@@ -120,11 +153,11 @@ public sealed class UsageError(string message) : Exception(message);
 /// <summary>Command, positional arguments and --options (each option takes one value).</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout"];
+    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout", "--ops", "--seed", "--procs"];
     /// <summary>Options that take no value.</summary>
     private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>
-    private static readonly HashSet<string> Repeatable = ["--file"];
+    private static readonly HashSet<string> Repeatable = ["--file", "--param"];
 
     public required string Command { get; init; }
     public required IReadOnlyList<string> Positionals { get; init; }

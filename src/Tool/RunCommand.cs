@@ -34,7 +34,7 @@ public static class RunCommand
 
     /// <summary>Boots QEMU with the module at /MODULE.ko and streams the console.</summary>
     public static async Task<GuestResult> Boot(KernelImage kernel, BuildOutput built, string script, TimeSpan timeout,
-        IReadOnlyList<GuestFile>? extraFiles = null)
+        IReadOnlyList<GuestFile>? extraFiles = null, bool debugExitDevice = true)
     {
         Console.WriteLine($"ksharp: booting {Path.GetFileName(kernel.ImagePath)} in QEMU (TCG) with /{built.Model.Module.Name}.ko; console follows");
         try
@@ -42,11 +42,13 @@ public static class RunCommand
             return await GuestRunner.RunAsync(new GuestOptions
             {
                 KernelImagePath = kernel.ImagePath,
+                DirectKernelBoot = kernel.DirectBoot,
                 Files = [new GuestFile($"/{built.Model.Module.Name}.ko", built.ModulePath),
                     .. built.Dependencies.Select(d => new GuestFile($"/{d.Model.Module.Name}.ko", d.ModulePath)),
                     .. extraFiles ?? []],
                 Script = script,
                 Timeout = timeout,
+                DebugExitDevice = debugExitDevice,
                 OnConsoleLine = line => Console.WriteLine($"  | {line}"),
             });
         }

@@ -8,6 +8,10 @@ namespace KernelSharp.Mutations;
 public sealed record Mutation(string Name, string What, IReadOnlyList<string> Tags, string File, string Tests,
     string CaughtBy, string? Reason, string Find, string Replace)
 {
+    /// <summary>The kernel the tests must run on (<c>kernel: 6.1-debug</c> for a bug only the debug kernel's checkers
+    /// see); <see langword="null"/>: the one the run was given.</summary>
+    public string? Kernel { get; init; }
+
     /// <summary>The mutated text of the file.</summary>
     public string Apply(string original)
     {
@@ -25,7 +29,7 @@ public sealed class MutationException(string message) : Exception(message);
 
 /// <summary>
 /// Reads mutations.md: each mutation is a "## name: what it breaks" heading, "key: value" lines (tags, file,
-/// tests, caught-by, reason) and two fenced blocks, "~~~ find" and "~~~ replace" (closed by "~~~").
+/// tests, caught-by, reason, kernel) and two fenced blocks, "~~~ find" and "~~~ replace" (closed by "~~~").
 /// </summary>
 public static class MutationList
 {
@@ -63,7 +67,10 @@ public static class MutationList
                 fields.TryGetValue("tags", out var tags) ? tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [],
                 Field("file"), Field("tests"), Field("caught-by"), fields.GetValueOrDefault("reason"),
                 blocks.TryGetValue("find", out var find) ? find : throw new MutationException($"mutation {heading[..colon]}: no '~~~ find' block"),
-                blocks.TryGetValue("replace", out var replace) ? replace : throw new MutationException($"mutation {heading[..colon]}: no '~~~ replace' block")));
+                blocks.TryGetValue("replace", out var replace) ? replace : throw new MutationException($"mutation {heading[..colon]}: no '~~~ replace' block"))
+            {
+                Kernel = fields.GetValueOrDefault("kernel"),
+            });
         }
         return mutations;
     }

@@ -50,7 +50,7 @@ foreach (var (mutation, index) in chosen.Select((m, i) => (m, i + 1)))
     try
     {
         File.WriteAllText(path, mutation.Apply(original));
-        TestRun run = TestRunner.Run(scratch.Path, mutation.Tests, kernel);
+        TestRun run = TestRunner.Run(scratch.Path, mutation.Tests, mutation.Kernel ?? kernel);
         (caught, verdict) = Judge(mutation, run);
     }
     catch (MutationException e)

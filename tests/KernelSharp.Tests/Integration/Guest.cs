@@ -103,10 +103,12 @@ public static class Guest
         return await GuestRunner.RunAsync(new GuestOptions
         {
             KernelImagePath = Kernel.ImagePath,
+            DirectKernelBoot = Kernel.DirectBoot,
             Files = files,
             Script = run.Script,
             ExtraKernelArguments = run.ExtraKernelArguments,
-            Timeout = TimeSpan.FromMinutes(3),
+            DebugExitDevice = run.DebugExitDevice,
+            Timeout = run.Timeout,
         });
     }
 
@@ -116,15 +118,7 @@ public static class Guest
     /// </summary>
     public static Task<GuestFile> Program(string source) =>
         Programs.GetOrAdd(source, s => new Lazy<Task<string>>(() => Task.Run(() =>
-        {
-            string output = Output("guest");
-            Directory.CreateDirectory(output);
-            string binary = Path.Combine(output, Path.GetFileNameWithoutExtension(s));
-            var outcome = ProcessRunner.Run("gcc", ["-static", "-O2", "-Wall", "-Wextra", "-o", binary, Path.Combine(Toolchain.RepositoryRoot, s)]);
-            if (outcome.ExitCode != 0)
-                throw new InvalidOperationException($"building the guest program {s} failed:\n{outcome.Output}");
-            return binary;
-        }))).Value.ContinueWith(built => new GuestFile("/" + Path.GetFileName(built.Result), built.Result, UnixModes.Executable),
+            GuestProgram.Build(Path.Combine(Toolchain.RepositoryRoot, s), Output("guest"))))).Value.ContinueWith(built => new GuestFile("/" + Path.GetFileName(built.Result), built.Result, UnixModes.Executable),
             TaskContinuationOptions.ExecuteSynchronously);
 
     /// <summary>
@@ -164,6 +158,12 @@ public sealed record GuestRun(string Script)
 
     /// <summary>The kinds of kernel problem the run provokes on purpose; none by default.</summary>
     public KernelProblemKind ExpectedProblems { get; init; }
+
+    /// <summary>Whether the guest has isa-debug-exit (a fuzzer's run goes without: no write can end QEMU).</summary>
+    public bool DebugExitDevice { get; init; } = true;
+
+    /// <summary>How long the guest may take.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>Assertions on what a guest printed, with the console in every failure message.</summary>

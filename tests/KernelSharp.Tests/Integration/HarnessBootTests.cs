@@ -16,6 +16,7 @@ public sealed class HarnessBootTests(ITestOutputHelper output)
         var result = await GuestRunner.RunAsync(new GuestOptions
         {
             KernelImagePath = Guest.Kernel.ImagePath,
+            DirectKernelBoot = Guest.Kernel.DirectBoot,
             Script = "cat /proc/ioports | head -3; echo hello-from-guest; exit 7",
             Timeout = TimeSpan.FromMinutes(2),
             OnConsoleLine = streamed.Enqueue,
@@ -46,6 +47,7 @@ public sealed class HarnessBootTests(ITestOutputHelper output)
             var result = await GuestRunner.RunAsync(new GuestOptions
             {
                 KernelImagePath = Guest.Kernel.ImagePath,
+                DirectKernelBoot = Guest.Kernel.DirectBoot,
                 Files = [new GuestFile("/data/payload.txt", payload, UnixModes.RegularFile)],
                 // Busybox has no outb, but writing a byte at offset 0x10f4 of /dev/port is one. Value 3 -> exit 7.
                 Script = """
@@ -86,6 +88,7 @@ public sealed class HarnessTimeoutTests(ITestOutputHelper output)
         var result = await GuestRunner.RunAsync(new GuestOptions
         {
             KernelImagePath = Guest.Kernel.ImagePath,
+            DirectKernelBoot = Guest.Kernel.DirectBoot,
             Script = "echo going-to-sleep; sleep 1000",
             Timeout = timeout,
         });

@@ -55,8 +55,14 @@ public class KernelProblemDetectionTests
         echo "ksfaults-test: == end" > /dev/kmsg
         """;
 
+    /// <summary>What <paramref name="fault"/> reports on <paramref name="kernel"/>. The debug kernel reports no RCU
+    /// stall for the same spin (measured: none in three 12 s spins with an 8 s timeout and a grace period waited for
+    /// on the other CPU), so there the "rcu" part must show nothing; the Debian kernels check the detector.</summary>
+    public static KernelProblemKind KindsOn(KernelImage kernel, string fault) =>
+        kernel.IsDebug && fault == "rcu" ? KernelProblemKind.None : Faults.Single(f => f.Fault == fault).Kinds;
+
     private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.RunExpecting(
-        Faults.Aggregate(KernelProblemKind.None, (all, f) => all | f.Kinds), Script, [FaultModule]));
+        Faults.Aggregate(KernelProblemKind.None, (all, f) => all | KindsOn(Guest.Kernel, f.Fault)), Script, [FaultModule]));
 
     /// <summary>The console from the marker of <paramref name="fault"/> to the next marker. A marker is a kernel line
     /// "ksfaults-test: == FAULT", or a script line "== FAULT" (the logs kept for the unit tests).</summary>
@@ -85,12 +91,13 @@ public class KernelProblemDetectionTests
     public async Task Each_fault_is_found_as_its_own_kind_with_the_module_in_its_trace(string fault)
     {
         var result = await Boot.Value;
-        var kinds = Faults.Single(f => f.Fault == fault).Kinds;
+        var kinds = KindsOn(Guest.Kernel, fault);
         string part = Part(result.Console, fault);
         var problems = KernelProblems.Find(KernelLog.Parse(part));
         Assert.True(KernelProblems.KindsOf(problems) == kinds,
             $"{fault}: expected {kinds}, found {string.Join("; ", problems)}\nits part of the console:\n{part}");
-        Assert.Contains(problems, p => p.Excerpt.Any(line => line.Contains("[ksfaults]", StringComparison.Ordinal)));
+        if (kinds != KernelProblemKind.None)
+            Assert.Contains(problems, p => p.Excerpt.Any(line => line.Contains("[ksfaults]", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -99,8 +106,10 @@ public class KernelProblemDetectionTests
         var result = await Boot.Value;
         GuestAssert.ScriptExited(result, 0);
         Assert.True(result.KernelLogComplete, result.Describe(consoleLines: 20));
-        // die (D), warning (W), soft lockup (L), out-of-tree (O) and unsigned (E) modules.
-        Assert.Equal((1L << 7) | (1L << 9) | (1L << 12) | (1L << 13) | (1L << 14), result.Tainted);
+        // die (D), warning (W), soft lockup (L), out-of-tree (O) and, where the kernel checks signatures (Debian's,
+        // not the debug kernel), unsigned (E) modules.
+        long unsigned = new KernelSharp.Tool.Build.KernelHeaders(Guest.Kernel.HeadersPath).Configured("CONFIG_MODULE_SIG") ? 1L << 13 : 0;
+        Assert.Equal((1L << 7) | (1L << 9) | (1L << 12) | unsigned | (1L << 14), result.Tainted);
         // The dump has what the console never showed: "ksfaults: warn" is KERN_INFO, shown, but the
         // module's KERN_DEBUG-free log still arrives with levels.
         Assert.Contains(result.KernelLog, line => line.Level == 4 && line.Text.StartsWith("WARNING: ", StringComparison.Ordinal));

@@ -26,13 +26,17 @@ public sealed class HarnessGuestRunnerTests
 
         Assert.StartsWith("#!/bin/busybox sh\n", init);
         var lines = init.Split('\n');
-        var run = Array.IndexOf(lines, "sh /guest.sh </dev/null");
+        var run = Array.IndexOf(lines, "sh -c '. /ksharp-functions.sh; . /guest.sh' </dev/null");
         Assert.True(run > Array.IndexOf(lines, "mount -t devtmpfs devtmpfs /dev"));
         Assert.Equal("status=$?", lines[run + 1]);
-        // After the script: the taint flags on the console, the whole kernel log on the second serial port, then the status.
-        Assert.Equal($"echo \"{GuestRunner.TaintedMarker}$(cat /proc/sys/kernel/tainted)\"", lines[run + 2]);
-        Assert.Equal($"{{ dmesg -r; echo \"{GuestRunner.KernelLogEndMarker}\"; }} > /dev/ttyS1", lines[run + 3]);
-        Assert.Equal($"echo \"{GuestRunner.StatusMarker}$status\"", lines[run + 4]);
+        // After the script: the kmemleak scan where the kernel has one, the taint flags on the console, the whole
+        // kernel log on the second serial port, then the status.
+        var scan = GuestRunner.KmemleakScan.TrimEnd('\n').Split('\n');
+        Assert.Equal(scan, lines[(run + 2)..(run + 2 + scan.Length)]);
+        var after = run + 2 + scan.Length;
+        Assert.Equal($"echo \"{GuestRunner.TaintedMarker}$(cat /proc/sys/kernel/tainted)\"", lines[after]);
+        Assert.Equal($"{{ dmesg -r; echo \"{GuestRunner.KernelLogEndMarker}\"; }} > /dev/ttyS1", lines[after + 1]);
+        Assert.Equal($"echo \"{GuestRunner.StatusMarker}$status\"", lines[after + 2]);
         Assert.Contains("echo 8 > /proc/sys/kernel/printk", lines);
         Assert.Equal("poweroff -f", lines[^2]);
 

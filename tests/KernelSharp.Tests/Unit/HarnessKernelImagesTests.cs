@@ -113,6 +113,40 @@ public sealed class HarnessKernelImagesTests : IDisposable
     }
 
     [Fact]
+    public void The_debug_kernel_is_found_only_when_asked_for_and_never_by_default()
+    {
+        Install("6.1.0-57-amd64");
+        var debug = new KernelImage("6.1.192-ksharp-debug", "/cache/debug-0/arch/x86/boot/bzImage", "/cache/debug-0") { DirectBoot = false };
+        var kernels = new KernelImages(Boot, Source, [debug]);
+
+        Assert.Equal("6.1.0-57-amd64", kernels.Default?.Version);
+        Assert.Equal("6.1.0-57-amd64", kernels.FindByVersion("6.1")?.Version);
+        Assert.Same(debug, kernels.FindByVersion(DebugKernel.Name));
+        Assert.True(debug.IsDebug && debug.IsSpecial && debug.IsSeries(6, 1));
+        Assert.Null(kernels.FindByVersion("6.12-debug"));
+        Assert.Null(kernels.FindByVersion("6.1-rt"));
+
+        Directory.Delete(Path.Combine(Source, "linux-headers-6.1.0-57-amd64"));
+        var alone = new KernelImages(Boot, Source, [debug]);
+        Assert.Null(alone.Default);
+        Assert.Null(alone.FindByVersion("6.1"));
+    }
+
+    [Fact]
+    public void Configuring_the_debug_kernel_reports_every_option_kconfig_dropped()
+    {
+        const string config = "CONFIG_KASAN=y\n# CONFIG_RD_GZIP is not set\nCONFIG_NR_CPUS=64\nCONFIG_FAILSLAB=y\n";
+        const string fragment = "# comment\nCONFIG_KASAN=y\nCONFIG_RD_GZIP=n\nCONFIG_NR_CPUS=8\nCONFIG_PROVE_LOCKING=y\nCONFIG_FAILSLAB=n\n";
+
+        Assert.Equal(["CONFIG_NR_CPUS=8 (is 64)", "CONFIG_PROVE_LOCKING=y", "CONFIG_FAILSLAB=n (is y)"], DebugKernel.DroppedOptions(fragment, config));
+        Assert.Empty(DebugKernel.DroppedOptions(fragment.Replace("CONFIG_NR_CPUS=8\nCONFIG_PROVE_LOCKING=y\nCONFIG_FAILSLAB=n\n", ""), config));
+        // The fragment the harness builds with asks for every checker the issue names.
+        foreach (var option in new[] { "KASAN_INLINE", "DEBUG_KMEMLEAK", "PROVE_LOCKING", "DEBUG_ATOMIC_SLEEP", "DEBUG_OBJECTS_TIMERS",
+                     "DEBUG_OBJECTS_WORK", "UBSAN", "FAILSLAB", "FAIL_PAGE_ALLOC", "FAULT_INJECTION_DEBUG_FS", "DYNAMIC_DEBUG", "KALLSYMS_ALL", "UNWINDER_ORC" })
+            Assert.Contains($"\nCONFIG_{option}=y\n", DebugKernel.Fragment);
+    }
+
+    [Fact]
     public void Lookup_by_image_path_follows_symlinks()
     {
         Install("6.1.0-56-amd64");

@@ -50,6 +50,38 @@ public sealed class KernelProblemsTests
         Assert.All(problems, p => Assert.InRange(p.Excerpt.Count, 1, KernelProblems.MaximumExcerptLines));
     }
 
+    // The debug kernel's log was taken without kasan_multi_shot: KASAN reported the use after free only, and the
+    // out-of-bounds read after it went unreported (DebugKernelDetectionTests boots with multi-shot and checks both).
+    [Theory]
+    [InlineData("abba")]
+    [InlineData("shift")]
+    [InlineData("odebug")]
+    [InlineData("uaf")]
+    public void Each_debug_kernel_checker_report_is_found_as_its_kind_only(string fault)
+    {
+        var kinds = DebugKernelDetectionTests.Faults.Single(f => f.Fault == fault).Kinds;
+        var problems = KernelProblems.Find(KernelLog.Parse(KernelProblemDetectionTests.Part(Log("ksfaults-6.1-debug.txt"), fault)));
+
+        Assert.True(kinds == KernelProblems.KindsOf(problems), $"expected {kinds}, found {string.Join("; ", problems)}");
+        Assert.Contains(problems, p => p.Excerpt.Any(line => line.Contains("[ksfaults]", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_kasan_report_runs_to_its_closing_rule_and_a_leak_names_the_module_that_is_gone()
+    {
+        var problems = KernelProblems.Find(KernelLog.Parse(Log("ksfaults-6.1-debug.txt")));
+
+        var kasan = Assert.Single(problems, p => p.Kinds == KernelProblemKind.Kasan);
+        Assert.Equal("BUG: KASAN: use-after-free in ksfaults_uaf+0xef/0x100 [ksfaults]", kasan.Headline);
+        Assert.Contains("Freed by task 40:", kasan.Excerpt);
+        Assert.Matches("^={66}$", kasan.Excerpt[^1]);
+        var leak = Assert.Single(problems, p => p.Kinds == KernelProblemKind.Leak);
+        Assert.Contains("kmemleak:     [<(____ptrval____)>] 0xffffffffa0000078 (ksfaults+0x78)", leak.Excerpt);
+        // Without the guest's record of where ksfaults was, the same address stays bare.
+        var unnamed = KernelProblems.Find(KernelLog.Parse(Log("ksfaults-6.1-debug.txt")).Where(l => !l.Text.StartsWith(GuestRunner.ModuleLoadMarker, StringComparison.Ordinal)).ToList());
+        Assert.Contains("kmemleak:     [<(____ptrval____)>] 0xffffffffa0000078", unnamed.Single(p => p.Kinds == KernelProblemKind.Leak).Excerpt);
+    }
+
     [Theory]
     [InlineData("6.1")]
     [InlineData("6.12")]
@@ -73,7 +105,17 @@ public sealed class KernelProblemsTests
     [InlineData("divide error: 0000 [#1] PREEMPT SMP NOPTI", KernelProblemKind.Oops)]
     [InlineData("Oops: divide error: 0000 [#1] PREEMPT SMP NOPTI", KernelProblemKind.Oops)]
     [InlineData("rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:", KernelProblemKind.RcuStall)]
-    [InlineData("WARNING: possible circular locking dependency detected", KernelProblemKind.Warning)]
+    // The debug kernel's checkers, as 6.1 words them.
+    [InlineData("WARNING: possible circular locking dependency detected", KernelProblemKind.Lockdep)]
+    [InlineData("WARNING: bad unlock balance detected!", KernelProblemKind.Lockdep)]
+    [InlineData("WARNING: insmod/81 still has locks held!", KernelProblemKind.Lockdep)]
+    [InlineData("WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", KernelProblemKind.Lockdep)]
+    [InlineData("BUG: KASAN: slab-out-of-bounds in ksfaults_oob+0x5f/0x90 [ksfaults]", KernelProblemKind.Kasan)]
+    [InlineData("UBSAN: shift-out-of-bounds in ksfaults/ksfaults.c:139:9", KernelProblemKind.Ubsan)]
+    [InlineData("ODEBUG: free active (active state 0) object: ffff888004a3e000 object type: timer_list hint: 0x0", KernelProblemKind.DebugObjects)]
+    [InlineData("kmemleak: Kernel memory leak detector disabled", KernelProblemKind.CheckerDisabled)]
+    [InlineData("BUG: MAX_LOCKDEP_KEYS too low!", KernelProblemKind.CheckerDisabled)]
+    [InlineData("WARNING: CPU: 1 PID: 86 at kernel/locking/mutex.c:582 __mutex_lock+0x5a5/0xd80", KernelProblemKind.Warning)]
     // Lines that only look alike.
     [InlineData("scull: never released nothing", KernelProblemKind.None)]
     [InlineData("ACPI: PM: Preparing to enter system sleep state S5", KernelProblemKind.None)]
