@@ -51,6 +51,10 @@ public enum KernelProblemKind
     /// <summary>A checker stopped checking, so what follows passes unchecked (<c>kmemleak: Kernel memory leak
     /// detector disabled</c>, <c>BUG: MAX_LOCKDEP_KEYS too low!</c>).</summary>
     CheckerDisabled = 1 << 16,
+    /// <summary>The kernel's warning that an allocation failed (<c>insmod: page allocation failure: order:0, …</c>,
+    /// <c>insmod: vmalloc error: …</c>), with its stack dump: memory ran out, or a driver asked for more than the
+    /// kernel can give without <c>__GFP_NOWARN</c>. Fault injection provokes it on purpose.</summary>
+    AllocationFailure = 1 << 17,
 }
 
 /// <summary>One report in the kernel log: what it is, the line that started it and the lines that belong to it.</summary>
@@ -90,6 +94,8 @@ public static partial class KernelProblems
         // lockdep's reports (kernel/locking/lockdep.c, kernel/rcu/): each follows a line of '=' and ends with a stack dump.
         (KernelProblemKind.Lockdep, new(@"^(WARNING: (possible (circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad (unlock balance|contention) detected!|held lock freed!|lock held when returning to user space!|suspicious RCU usage|Nested lock was not taken|chain_key collision|\S+-safe -> \S+-unsafe lock order detected|\S+ still has locks held!)|INFO: trying to register non-static key)", RegexOptions.CultureInvariant)),
         (KernelProblemKind.DebugObjects, new(@"^ODEBUG: ", RegexOptions.CultureInvariant)),
+        // warn_alloc(): "COMM: page allocation failure: order:N, mode:…" or "COMM: vmalloc error: size N, …".
+        (KernelProblemKind.AllocationFailure, new(@"^\S+: (page allocation failure: order:|vmalloc error: size )", RegexOptions.CultureInvariant)),
         (KernelProblemKind.CheckerDisabled, new(@"^(kmemleak: (Kernel memory leak detector disabled|Cannot allocate a kmemleak_object structure|Memory pool empty)|BUG: MAX_LOCKDEP_\w+ too low!|BUG: MAX_STACK_TRACE_ENTRIES too low!)", RegexOptions.CultureInvariant)),
         (KernelProblemKind.SleepInAtomic, new(@"^BUG: (scheduling while atomic|sleeping function called from invalid context)", RegexOptions.CultureInvariant)),
         (KernelProblemKind.Oops, new(@"^(Oops: |[Kk]ernel BUG at |BUG: kernel NULL pointer dereference|BUG: unable to handle )|: [0-9a-f]{4} \[#\d+\]", RegexOptions.CultureInvariant)),

@@ -36,7 +36,7 @@ public static class RunCommand
     public static async Task<GuestResult> Boot(KernelImage kernel, BuildOutput built, string script, TimeSpan timeout,
         IReadOnlyList<GuestFile>? extraFiles = null, bool debugExitDevice = true)
     {
-        Console.WriteLine($"ksharp: booting {Path.GetFileName(kernel.ImagePath)} in QEMU (TCG) with /{built.Model.Module.Name}.ko; console follows");
+        Console.WriteLine($"ksharp: booting {kernel.Version} ({Path.GetFileName(kernel.ImagePath)}) in QEMU (TCG) with /{built.Model.Module.Name}.ko; console follows");
         try
         {
             return await GuestRunner.RunAsync(new GuestOptions

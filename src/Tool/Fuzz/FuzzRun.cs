@@ -43,8 +43,8 @@ public static partial class FuzzRun
         if (modules.Count == 0)
             throw new ArgumentException("no module to fuzz", nameof(modules));
         var script = new StringBuilder();
+        script.Append(Harness.GuestScripts.Snapshot);
         script.Append("""
-            snapshot() { ls /dev /sys/class; ls /proc /proc/driver 2>/dev/null | grep -v '^[0-9]'; cat /proc/devices /proc/ioports /proc/iomem; }
             entries() { ls -1 /dev | sed 's|^|/dev/|'; ls -1 /proc | grep -v '^[0-9]' | sed 's|^|/proc/|'; ls -1 /proc/driver 2>/dev/null | sed 's|^|/proc/driver/|'; }
             snapshot > /tmp/ksharp-fuzz.before 2>&1
 
@@ -68,11 +68,10 @@ public static partial class FuzzRun
         for (var i = modules.Count - 1; i >= 0; i--)
             script.Append(CultureInfo.InvariantCulture, $"rmmod {modules[i]} || {{ echo \"ksharp-fuzz: rmmod {modules[i]} failed\"; status=24; }}\n");
         script.Append(CultureInfo.InvariantCulture, $$"""
-            snapshot > /tmp/ksharp-fuzz.after 2>&1
-            if cmp -s /tmp/ksharp-fuzz.before /tmp/ksharp-fuzz.after; then
+            if leftovers /tmp/ksharp-fuzz.before > /tmp/ksharp-fuzz.left; then
                 echo "{{CleanMarker}}"
             else
-                diff /tmp/ksharp-fuzz.before /tmp/ksharp-fuzz.after | grep '^[-+][^-+]' | sed 's|^|{{LeftMarker}}|'
+                sed 's|^left: |{{LeftMarker}}|' /tmp/ksharp-fuzz.left
                 status=23
             fi
             exit $status

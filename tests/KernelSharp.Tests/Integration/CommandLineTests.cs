@@ -30,7 +30,7 @@ public class CommandLineTests
 
         Expect(outcome, 3,
             "[1/6] compile C#", "[5/6] machine code", "[6/6] kbuild", "ksharp: module hello ready in",
-            $"ksharp: booting vmlinuz-{Guest.Kernel.Version} ", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
+            $"ksharp: booting {Guest.Kernel.Version} ", "] Hello, world", "] Goodbye, cruel world", "  | guest-says-done",
             "ksharp: guest script exited with status 3");
     }
 
@@ -38,7 +38,7 @@ public class CommandLineTests
     public void Demo_shows_the_ioports_line_and_qemu_exits_with_43()
     {
         Expect(Ksharp("demo", "--kernel", Guest.Kernel.Version), 0,
-            $"ksharp: booting vmlinuz-{Guest.Kernel.Version} ",
+            $"ksharp: booting {Guest.Kernel.Version} ",
             "demo: /proc/ioports now has:", "  |   10f4-10f7 : poweroff",
             "ksharp: QEMU exited with status 43: the guest wrote 21 to isa-debug-exit",
             "ksharp: demo done");

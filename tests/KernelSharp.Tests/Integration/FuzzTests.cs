@@ -13,8 +13,9 @@ namespace KernelSharp.Tests.Integration;
 [Trait("Category", "DebugKernel")]
 public class FuzzTests
 {
-    /// <summary>Operations per run here: enough to reach every operation, size class and pointer kind many times.</summary>
-    public const long Operations = 20_000;
+    /// <summary>Operations per run: in the suite enough to reach every operation, size class and pointer kind many
+    /// times; a million in a full reliability run.</summary>
+    public static long Operations => Reliability.Full ? 1_000_000 : 20_000;
 
     /// <summary>The suite's seed, so a failure repeats with the command the report prints.</summary>
     public const ulong Seed = 20261202;
@@ -43,7 +44,7 @@ public class FuzzTests
         {
             ExtraFiles = [Fuzzer],
             DebugExitDevice = false,
-            Timeout = TimeSpan.FromMinutes(6),
+            Timeout = Reliability.Timeout,
         }, module);
         return (result, FuzzRun.Parse(result.Console));
     }
@@ -65,8 +66,9 @@ public class FuzzTests
         Assert.True(report.Violations.Count == 0, string.Join('\n', report.Violations) + "\n" + context);
         Assert.True(report.Clean, "left after rmmod: " + string.Join('\n', report.Left) + "\n" + context);
         Assert.True(report.Errors().IsSubsetOf(Allowed), $"errnos no driver gives: {string.Join(", ", report.Errors().Except(Allowed))}\n{context}");
-        // Every operation ran, and bad pointers reached the driver.
+        // Every operation ran.
         Assert.True(new[] { "read", "write", "pread", "pwrite", "lseek", "ioctl" }.All(op => report.Results.Keys.Any(k => k.StartsWith(op + " ", StringComparison.Ordinal))), context);
+        Reliability.Record($"fuzz {project}", $"{report.Operations} operations, 4 processes (2 unprivileged), {report.Targets.Count} targets, {report.Seconds:0} s, errnos {string.Join(' ', report.Errors())}, nothing left after rmmod");
     }
 
     /// <summary>
@@ -82,7 +84,7 @@ public class FuzzTests
         {
             ExtraFiles = [Fuzzer, Guest.CModule("benchmarks/c/scull", "scull_c")],
             DebugExitDevice = false,
-            Timeout = TimeSpan.FromMinutes(6),
+            Timeout = Reliability.Timeout,
         });
         var reference = FuzzRun.Parse(c.Console);
 
@@ -91,5 +93,6 @@ public class FuzzTests
         Assert.True(csharp.Report.Errors().IsSubsetOf(reference.Errors()),
             $"errnos the C scull never gave: {string.Join(", ", csharp.Report.Errors().Except(reference.Errors()))}\nC#:\n{csharp.Report.Histogram()}\nC:\n{reference.Histogram()}");
         Assert.Equal(reference.Histogram(), csharp.Report.Histogram());
+        Reliability.Record("fuzz samples/Scull against benchmarks/c/scull", $"{Operations} operations, 1 process, seed {Seed}: the same {csharp.Report.Results.Count} (operation, result) counts");
     }
 }

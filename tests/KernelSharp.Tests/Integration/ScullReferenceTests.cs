@@ -53,6 +53,9 @@ public class ScullReferenceBrokenTests
     {
         ExtraFiles = [ScullGuest.ScullCheck, Variant("nolocks", "-DSCULL_TEST_NO_LOCKS"), Variant("nozero", "-DSCULL_TEST_NO_ZERO")],
         ExtraKernelArguments = ScullGuest.KernelArguments,
+        // Racing writers without the lock both allocate a missing quantum, and one pointer overwrites the other:
+        // the debug kernel's kmemleak finds the lost one. That is this driver broken on purpose, when the race hits.
+        MayProvoke = Guest.Kernel.IsDebug ? KernelProblemKind.Leak : KernelProblemKind.None,
     }));
 
     /// <summary>The harness's default vCPU count, which every test boot has.</summary>
@@ -77,6 +80,9 @@ public class ScullReferenceBrokenTests
         AssertFailures(result, "concurrent");
     }
 
+    // Not on the debug kernel: KASAN keeps freed memory in quarantine and kmalloc never hands back the old
+    // data this check looks for (it would need KMSAN, which 6.1 has only for clang).
+    [Trait("DebugKernel", "skip")]
     [Fact]
     public async Task Without_zeroing_a_hole_in_a_written_quantum_shows_old_data()
     {

@@ -8,7 +8,7 @@ public class SkullTests
 {
     private static readonly Lazy<Task<GuestResult>> Boot = new(() => Guest.Run("""
         echo "== probe"
-        grep -E '^000[cf][0-9a-f]{4}-000[cf][0-9a-f]{4} : (Video|System) ROM$' /proc/iomem | sed 's/^/iomem /'
+        grep -E '^ *000[cf][0-9a-f]{4}-000[cf][0-9a-f]{4} : (Video|Adapter|System) ROM$' /proc/iomem | sed 's/^ */iomem /'
         insmod /skull.ko debug_zones=3 || exit 10
         grep skull /proc/ioports
         echo "== usage"
@@ -61,18 +61,20 @@ public class SkullTests
     // PCI bus (its SMRAM window is closed), where nothing answers, so the guest RAM under it
     // shows through. The kernel's "Video ROM" at c0000 is the option ROM QEMU boots the -kernel
     // image with, its "System ROM" at f0000 the BIOS (SeaBIOS). The option ROM's size depends
-    // on how the kernel is booted (PVH: c0000-c7fff; the debug kernel's bzImage: c0000-c07ff),
+    // on how the kernel is booted (PVH: c0000-c7fff; the debug kernel's bzImage: c0000-c05ff),
     // so skull must report the ranges /proc/iomem has.
     [Fact]
     public async Task Maps_the_isa_hole_finding_ram_in_the_empty_vga_window_and_the_roms_the_kernel_claimed()
     {
         var result = await Boot.Value;
         string[] roms = [.. result.Console.Split('\n').Where(line => line.StartsWith("iomem ", StringComparison.Ordinal))
-            .Select(line => line[6..].Split(' ')[0].Split('-')).Select(range => $"skull: {Convert.ToInt64(range[0], 16):x}-{Convert.ToInt64(range[1], 16):x}: ROM (claimed)")];
-        Assert.Equal(2, roms.Length);
+            .Select(line => line[6..].Split(' ')[0].Split('-'))
+            // skull looks at the hole in 2 KiB steps, as LDD3's does: a claimed range ends at its step's end.
+            .Select(range => $"skull: {Convert.ToInt64(range[0], 16):x}-{((Convert.ToInt64(range[1], 16) + 0x800) & ~0x7ffL) - 1:x}: ROM (claimed)")];
+        Assert.True(roms.Length >= 2, result.Describe(consoleLines: 60));
         Assert.StartsWith("skull: c0000-", roms[0]);
         GuestAssert.InOrder(result, ["skull: a0000-bffff: RAM", .. roms]);
-        Assert.Equal("skull: f0000-fffff: ROM (claimed)", roms[1]);
+        Assert.Equal("skull: f0000-fffff: ROM (claimed)", roms[^1]);
     }
 
     [Fact]
