@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../src/Tool/Fuzz/ksrandom.h"
+
 /* The part of the device the operations touch: past a whole quantum set (1000 quanta of 4000 bytes), so
  * writes keep reaching quanta and sets not yet allocated, where an allocation can fail. */
 #define SPAN (4200 * 1000)
@@ -31,15 +33,6 @@
 static unsigned char model[SPAN], buffer[SPAN], chunk[8192];
 static long model_size;
 static int make_it_fail, armed;
-static uint64_t state;
-
-static uint64_t next(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 0x2545F4914F6CDD1DULL;
-}
 
 static void faults(int on)
 {
@@ -90,7 +83,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	operations = atol(argv[2]);
-	state = strtoull(argv[3], NULL, 0) * 0x9E3779B97F4A7C15ULL + 1;
+	ksrandom_seed(strtoull(argv[3], NULL, 0), 0);
 	/* scull trims on a write-only open: start empty. */
 	fd = open(argv[1], O_WRONLY);
 	if (fd >= 0)
@@ -117,13 +110,13 @@ int main(int argc, char **argv)
 
 	faults(1);
 	for (long i = 0; i < operations; i++) {
-		size_t length = 1 + next() % sizeof(chunk);
-		long offset = (long)(next() % (SPAN - length));
+		size_t length = 1 + ksrandom_next() % sizeof(chunk);
+		long offset = (long)(ksrandom_next() % (SPAN - length));
 		ssize_t n;
 
-		if (next() % 4) {
+		if (ksrandom_next() % 4) {
 			for (size_t k = 0; k < length; k++)
-				chunk[k] = (unsigned char)next();
+				chunk[k] = (unsigned char)ksrandom_next();
 			writes++;
 			n = pwrite(fd, chunk, length, offset);
 			if (n > 0) {

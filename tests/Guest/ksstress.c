@@ -29,20 +29,12 @@
 #include <unistd.h>
 
 #include "../../benchmarks/c/scull/scull.h"
+#include "../../src/Tool/Fuzz/ksrandom.h"
 
 #define REGION (3 * 4000 + 517)
 
 struct totals { long operations, bad, errors; };
 static struct totals *totals;
-static uint64_t state;
-
-static uint64_t next(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 0x2545F4914F6CDD1DULL;
-}
 
 static unsigned char pattern(long offset) { return (unsigned char)(1 + (offset / REGION) * 37 + (offset % 251)); }
 
@@ -84,9 +76,9 @@ static void writer(int fd, int k, int rounds)
 		chunk[i] = pattern(base + i);
 	for (int round = 0; round < rounds; round++) {
 		/* The first round fills the region front to back; later ones rewrite random pieces of it. */
-		long start = round == 0 ? 0 : (long)(next() % REGION);
+		long start = round == 0 ? 0 : (long)(ksrandom_next() % REGION);
 		for (long done = start; done < REGION;) {
-			long length = 1 + (long)(next() % 5000);
+			long length = 1 + (long)(ksrandom_next() % 5000);
 			ssize_t n;
 
 			if (length > REGION - done)
@@ -98,10 +90,10 @@ static void writer(int fd, int k, int rounds)
 				return;
 			}
 			done += n;
-			if (round > 0 && next() % 3 == 0)
+			if (round > 0 && ksrandom_next() % 3 == 0)
 				break;
 		}
-		if (next() % 4 == 0)
+		if (ksrandom_next() % 4 == 0)
 			ask(fd);
 	}
 }
@@ -111,10 +103,10 @@ static void reader(int fd, int writers, int rounds)
 	static unsigned char data[8192];
 
 	for (int round = 0; round < rounds * 4; round++) {
-		long offset = (long)(next() % (writers * REGION + 100)), length = 1 + (long)(next() % sizeof(data));
+		long offset = (long)(ksrandom_next() % (writers * REGION + 100)), length = 1 + (long)(ksrandom_next() % sizeof(data));
 		ssize_t n;
 
-		if (next() % 2) {
+		if (ksrandom_next() % 2) {
 			n = pread(fd, data, (size_t)length, offset);
 		} else if (lseek(fd, offset, SEEK_SET) != offset) {
 			fail("lseek", offset, 0);
@@ -128,7 +120,7 @@ static void reader(int fd, int writers, int rounds)
 			return;
 		}
 		check(data, offset, n, writers, 0);
-		if (next() % 8 == 0) {
+		if (ksrandom_next() % 8 == 0) {
 			ask(fd);
 			if (lseek(fd, 0, SEEK_END) < 0)
 				fail("lseek to the end", 0, 0);
@@ -156,7 +148,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (int p = 0; p < writers + readers; p++) {
 		if (fork() == 0) {
-			state = strtoull(argv[5], NULL, 0) * 0x9E3779B97F4A7C15ULL + (uint64_t)p * 0xBF58476D1CE4E5B9ULL + 1;
+			ksrandom_seed(strtoull(argv[5], NULL, 0), (uint64_t)p);
 			fd = open(argv[1], O_RDWR);
 			if (fd < 0) {
 				perror("ksstress: open");

@@ -43,6 +43,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ksrandom.h"
+
 enum op { OP_OPEN, OP_CLOSE, OP_READ, OP_WRITE, OP_PREAD, OP_PWRITE, OP_LSEEK, OP_IOCTL, OP_COUNT };
 static const char *const op_names[OP_COUNT] = { "open", "close", "read", "write", "pread", "pwrite", "lseek", "ioctl" };
 
@@ -62,18 +64,8 @@ static char *region;		/* REGION bytes, readable and writable, then PROT_NONE */
 static char *read_only;		/* one page, PROT_READ */
 static char *unmapped;		/* one page that was unmapped */
 
-/* xorshift64*: small, fast and the same everywhere. */
-static uint64_t state;
 
-static uint64_t next(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+static uint64_t below(uint64_t n) { return n ? ksrandom_next() % n : 0; }
 
 static size_t pick_size(void)
 {
@@ -138,7 +130,7 @@ static unsigned long pick_command(void)
 	unsigned long type = below(4) == 0 ? below(256) : 'k';
 
 	if (below(10) == 0)
-		return (unsigned long)(uint32_t)next();
+		return (unsigned long)(uint32_t)ksrandom_next();
 	return (dir << 30) | (size << 16) | (type << 8) | nr;
 }
 
@@ -192,7 +184,7 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 	struct itimerval tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	int open_count = 0;
 
-	state = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)index * 0xBF58476D1CE4E5B9ULL + 1;
+	ksrandom_seed(seed, (uint64_t)index);
 	sigaction(SIGALRM, &alarm_action, NULL);
 	setitimer(ITIMER_REAL, &tick, NULL);
 	if (unprivileged && (index & 1)) {

@@ -81,12 +81,16 @@ public partial class FaultInjectionTests
             ExtraFiles = [FailNth],
             Timeout = Reliability.Timeout,
             ExpectedProblems = KernelProblemKind.AllocationFailure,
+            MayProvoke = KernelProblemKind.Leak,
         }, Guest.Module(project));
+        var leaks = LeakedObjects(result);
+        Assert.True(leaks.All(IsClassNameLeak), $"{module}: kmemleak found objects the kernel's known leak does not explain:\n{string.Join("\n\n", leaks.Where(l => !IsClassNameLeak(l)).Select(l => string.Join('\n', l)))}");
 
         GuestAssert.ScriptExited(result, 0);
         var injected = InjectedLine().Matches(result.Console);
         var points = int.Parse(Regex.Match(result.Console, @"^ksfailnth: count (\d+): loaded$", RegexOptions.Multiline).Groups[1].Value);
-        Assert.True(injected.Count >= Math.Min(points, Tail), $"{injected.Count} of {points} points failed in {module}'s load\n{result.Describe(consoleLines: 40)}");
+        // Every point of the tail failed, but for the few by which the last load may have fewer than the counting one.
+        Assert.True(injected.Count >= Math.Min(points, Tail) - 20, $"{injected.Count} of {points} points failed in {module}'s load\n{result.Describe(consoleLines: 40)}");
         // A failed allocation fails the load with ENOMEM; one the load can do without leaves it loaded.
         var errors = injected.Where(m => m.Groups["errno"].Success).Select(m => m.Groups["errno"].Value).Distinct().ToList();
         Assert.True(errors.All(e => e == "ENOMEM"), $"{module}: loads failed with {string.Join(", ", errors)}\n{result.Describe(consoleLines: 40)}");
@@ -94,6 +98,33 @@ public partial class FaultInjectionTests
         var through = Regex.Match(result.Console, $@"^fail-nth: {module} loads through (\d+) points$", RegexOptions.Multiline);
         Assert.True(through.Success && Math.Abs(int.Parse(through.Groups[1].Value) - points) <= 20, $"counted {points} points; {through.Value}\n{result.Describe(consoleLines: 20)}");
         Reliability.Record($"init failing at each allocation {project}", $"{injected.Count} of {points} fault-injection points of the load failed in turn (failslab, fail_page_alloc, fail_usercopy through fail-nth), each load ENOMEM or coping, nothing left", "0 (besides the kernel's own allocation-failure warnings)");
+    }
+
+    /// <summary>Each object kmemleak reported after the script: its record's lines.</summary>
+    private static List<List<string>> LeakedObjects(GuestResult result)
+    {
+        var objects = new List<List<string>>();
+        foreach (var line in result.KernelLog.Select(l => l.Text).Where(t => t.StartsWith("kmemleak: ", StringComparison.Ordinal)))
+        {
+            if (line.StartsWith("kmemleak: unreferenced object ", StringComparison.Ordinal))
+                objects.Add([]);
+            if (objects.Count > 0)
+                objects[^1].Add(line);
+        }
+        return objects;
+    }
+
+    /// <summary>
+    /// The one leak this test found that is the kernel's: 6.1's <c>__class_register</c> (drivers/base/class.c)
+    /// frees its <c>subsys_private</c> when <c>kset_register</c> fails without freeing the kobject's name that
+    /// <c>kobject_set_name</c> just duplicated, so a failed allocation inside <c>class_create</c> leaks the class's
+    /// name (8 bytes for "scull"). The module got ENOMEM and undid its own work; nothing of its own leaked.
+    /// </summary>
+    private static bool IsClassNameLeak(List<string> record)
+    {
+        int name = record.FindIndex(l => l.Contains(" kobject_set_name+", StringComparison.Ordinal));
+        return name > 0 && record.Skip(name).Any(l => l.Contains(" __class_register+", StringComparison.Ordinal))
+            && record.Take(name).All(l => !l.Contains("0xffffffffa", StringComparison.Ordinal));
     }
 
     /// <summary>failslab and fail_page_alloc for the task that sets make-it-fail only, for a fifth of its allocations.</summary>

@@ -66,6 +66,23 @@ public partial class StressTests
 
     private static Task<GuestFile> Stress => Guest.Program("tests/Guest/ksstress.c");
 
+    private static string Device(string module) => module == "scull" ? "/dev/scull0" : "/dev/scull_c0";
+
+    /// <summary>Runs <paramref name="command"/> (a guest program's) between loading and unloading scull: the C#
+    /// sample (module "scull") or the C original ("scull_c").</summary>
+    private static Task<GuestResult> OnScull(string module, string command, Task<GuestFile> program)
+    {
+        var run = new GuestRun($"""
+            insmod /{module}.ko || exit 10
+            {command}
+            status=$?
+            rmmod {module} || exit 11
+            exit $status
+            """)
+        { ExtraFiles = module == "scull" ? [program] : [program, Guest.CModule("benchmarks/c/scull", "scull_c")] };
+        return module == "scull" ? Guest.Run(run, Guest.Module("samples/Scull")) : Guest.Run(run);
+    }
+
     [GeneratedRegex(@"^ksstress: 4 writers, 2 readers, (?<ops>\d+) operations in [0-9.]+ s: 0 bad bytes, 0 errors$", RegexOptions.Multiline)]
     private static partial Regex StressClean();
 
@@ -75,16 +92,7 @@ public partial class StressTests
     public async Task Four_writers_and_two_readers_on_one_scull_device_keep_every_byte(string module)
     {
         Assert.True(Guest.Kernel.IsDebug, $"stress runs on the debug kernel (KSHARP_TEST_KERNEL={DebugKernel.Name})");
-        string device = module == "scull" ? "/dev/scull0" : "/dev/scull_c0";
-        var run = new GuestRun($"""
-            insmod /{module}.ko || exit 10
-            /ksstress {device} 4 2 {(Reliability.Full ? 600 : 30)} 20261202
-            status=$?
-            rmmod {module} || exit 11
-            exit $status
-            """)
-        { ExtraFiles = module == "scull" ? [Stress] : [Stress, Guest.CModule("benchmarks/c/scull", "scull_c")] };
-        var result = module == "scull" ? await Guest.Run(run, Guest.Module("samples/Scull")) : await Guest.Run(run);
+        var result = await OnScull(module, $"/ksstress {Device(module)} 4 2 {(Reliability.Full ? 600 : 30)} 20261202", Stress);
 
         GuestAssert.ScriptExited(result, 0);
         var clean = StressClean().Match(result.Console);
@@ -141,15 +149,7 @@ public partial class StressTests
         Assert.True(Guest.Kernel.IsDebug, $"stress runs on the debug kernel (KSHARP_TEST_KERNEL={DebugKernel.Name})");
         // One write holds scull's mutex, stalled in copy_from_user on a page userfaultfd keeps missing; another
         // waits for the mutex (mutex_lock_interruptible: Mutex<T>.LockInterruptible in C#) until SIGUSR1.
-        var run = new GuestRun($"""
-            insmod /{module}.ko || exit 10
-            /kssignal {(module == "scull" ? "/dev/scull0" : "/dev/scull_c0")}
-            status=$?
-            rmmod {module} || exit 11
-            exit $status
-            """)
-        { ExtraFiles = module == "scull" ? [Signal] : [Signal, Guest.CModule("benchmarks/c/scull", "scull_c")] };
-        var result = module == "scull" ? await Guest.Run(run, Guest.Module("samples/Scull")) : await Guest.Run(run);
+        var result = await OnScull(module, $"/kssignal {Device(module)}", Signal);
 
         GuestAssert.ScriptExited(result, 0);
         var line = Regex.Match(result.Console, @"^kssignal: blocked write: EINTR after [0-9.]+ s; holder wrote 64 bytes; contents intact$", RegexOptions.Multiline);
