@@ -115,6 +115,9 @@ public sealed class KernelProblemsTests
     [InlineData("ODEBUG: free active (active state 0) object: ffff888004a3e000 object type: timer_list hint: 0x0", KernelProblemKind.DebugObjects)]
     [InlineData("kmemleak: Kernel memory leak detector disabled", KernelProblemKind.CheckerDisabled)]
     [InlineData("BUG: MAX_LOCKDEP_KEYS too low!", KernelProblemKind.CheckerDisabled)]
+    [InlineData("ksfailnth: vmalloc error: size 49128, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)", KernelProblemKind.AllocationFailure)]
+    [InlineData("ksfaultio: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null)", KernelProblemKind.AllocationFailure)]
+    [InlineData("Kernel BUG at ksharp_panic+0x18/0x1a [corechecks] [verbose debug info unavailable]", KernelProblemKind.Oops)]
     [InlineData("WARNING: CPU: 1 PID: 86 at kernel/locking/mutex.c:582 __mutex_lock+0x5a5/0xd80", KernelProblemKind.Warning)]
     // Lines that only look alike.
     [InlineData("scull: never released nothing", KernelProblemKind.None)]
