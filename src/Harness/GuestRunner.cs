@@ -54,12 +54,12 @@ public static partial class GuestRunner
     /// <c>/proc/modules</c>. A function, not a file in PATH: Debian's static busybox runs its own applets first;
     /// <c>command</c> runs that applet as before, so the kernel still sees the task as <c>insmod</c>.
     /// </summary>
-    public const string ShellFunctions = """
+    public const string ShellFunctions = $$"""
         # Written by KernelSharp.Harness: sourced before /guest.sh.
         insmod() {
             command insmod "$@" || return
             read -r ksharp_name ksharp_size _ _ _ ksharp_address _ < /proc/modules
-            echo "ksharp-guest: module $ksharp_name at $ksharp_address size $ksharp_size" > /dev/kmsg
+            echo "{{ModuleLoadMarker}}$ksharp_name at $ksharp_address size $ksharp_size" > /dev/kmsg
             unset ksharp_name ksharp_size ksharp_address
         }
         """;

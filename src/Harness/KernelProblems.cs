@@ -166,7 +166,7 @@ public static partial class KernelProblems
             }
             span++;
             // A framed report keeps all of it: where the memory was allocated and freed comes after its stack dump.
-            if (excerpt.Count < ((kinds | kind) & Framed) switch { 0 => MaximumExcerptLines, _ => MaximumReportLines })
+            if (excerpt.Count < (((kinds | kind) & Framed) != 0 ? MaximumReportLines : MaximumExcerptLines))
                 excerpt.Add(NameModuleAddresses(line.Text, modules));
             // Within a report, a stack dump is part of it, not a problem of its own.
             if (kind != KernelProblemKind.CallTrace || kinds == KernelProblemKind.None)
@@ -181,8 +181,8 @@ public static partial class KernelProblems
         return problems;
     }
 
-    // What the guest's insmod logs for each module (GuestRunner.InsmodScript).
-    [GeneratedRegex(@"^ksharp-guest: module (?<name>\S+) at 0x(?<address>[0-9a-f]+) size (?<size>\d+)$", RegexOptions.CultureInvariant)]
+    // What the guest's insmod logs for each module (GuestRunner.ShellFunctions).
+    [GeneratedRegex("^" + GuestRunner.ModuleLoadMarker + @"(?<name>\S+) at 0x(?<address>[0-9a-f]+) size (?<size>\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex ModuleLoad();
 
     // A bare kernel address, as a report prints a code address it cannot name (kmemleak's trace of a module that

@@ -56,7 +56,7 @@ public static class DebugKernel
         if (!source.Exists)
             return null;
         var identity = string.Create(CultureInfo.InvariantCulture,
-            $"{source.Name}\n{source.Length}\n{source.LastWriteTimeUtc.Ticks}\n{Fragment}\n{string.Join('\n', SourcePatches)}\n{CompilerVersion()}");
+            $"{source.Name}\n{source.Length}\n{source.LastWriteTimeUtc.Ticks}\n{Fragment}\n{string.Join('\n', SourcePatches)}\n{Compiler.Value}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..12];
     }
 
@@ -209,26 +209,26 @@ public static class DebugKernel
     {
         ArgumentNullException.ThrowIfNull(fragment);
         ArgumentNullException.ThrowIfNull(config);
-        var actual = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in config.Split('\n'))
+        var actual = Settings(config).ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        var dropped = new List<string>();
+        foreach (var (name, wanted) in Settings(fragment))
+        {
+            var has = actual.TryGetValue(name, out var value);
+            if (wanted == "n" ? has : !has || value != wanted)
+                dropped.Add(has ? $"{name}={wanted} (is {value})" : $"{name}={wanted}");
+        }
+        return dropped;
+    }
+
+    // The CONFIG_NAME=VALUE lines of a fragment or a .config; comments ("# CONFIG_X is not set") are not settings.
+    private static IEnumerable<(string Name, string Value)> Settings(string text)
+    {
+        foreach (var line in text.Split('\n'))
         {
             var trimmed = line.Trim();
             if (trimmed.StartsWith("CONFIG_", StringComparison.Ordinal) && trimmed.IndexOf('=') is var equals and > 0)
-                actual[trimmed[..equals]] = trimmed[(equals + 1)..];
+                yield return (trimmed[..equals], trimmed[(equals + 1)..]);
         }
-        var dropped = new List<string>();
-        foreach (var line in fragment.Split('\n'))
-        {
-            var trimmed = line.Trim();
-            if (!trimmed.StartsWith("CONFIG_", StringComparison.Ordinal) || trimmed.IndexOf('=') is not (var equals and > 0))
-                continue;
-            var name = trimmed[..equals];
-            var wanted = trimmed[(equals + 1)..];
-            var has = actual.TryGetValue(name, out var value);
-            if (wanted == "n" ? has : !has || value != wanted)
-                dropped.Add(has ? $"{trimmed} (is {value})" : trimmed);
-        }
-        return dropped;
     }
 
     private static string TreePath(string? cacheDirectory, string key) =>
@@ -254,6 +254,9 @@ public static class DebugKernel
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    // gcc --version's first line, asked once: every KernelImages.OnHost() computes the key.
+    private static readonly Lazy<string> Compiler = new(CompilerVersion);
 
     private static string CompilerVersion()
     {

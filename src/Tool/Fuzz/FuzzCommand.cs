@@ -16,16 +16,8 @@ public static class FuzzCommand
         { ModuleParameters = [.. parsed.All("--param")] };
         KernelImage kernel = Cli.ChooseKernel(parsed);
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
-        var toolchain = Toolchain.Locate();
-        string fuzzer;
-        try
-        {
-            fuzzer = GuestProgram.Build(Path.Combine(toolchain.RepositoryRoot, FuzzRun.ProgramSource), Path.Combine(parsed.Option("--out") ?? Path.Combine(parsed.Positional(0, "driver-project-dir"), "bin"), "guest"));
-        }
-        catch (HarnessException e)
-        {
-            throw new BuildError(e.Message);
-        }
+        string fuzzer = GuestProgram.Build(Path.Combine(Toolchain.Locate().RepositoryRoot, FuzzRun.ProgramSource),
+            Path.Combine(parsed.Option("--out") ?? Path.Combine(parsed.Positional(0, "driver-project-dir"), "bin"), "guest"));
         string[] modules = [.. built.Dependencies.Select(d => d.Model.Module.Name), built.Model.Module.Name];
         Console.WriteLine($"ksharp: fuzzing {built.Model.Module.Name} on {kernel.Version}: {options.Operations} operations, seed {options.Seed}, {options.Processes} processes");
         // A fuzzer writes to ports on purpose: without isa-debug-exit no write can end QEMU (PowerOff's own port).

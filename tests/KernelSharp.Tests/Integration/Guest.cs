@@ -118,7 +118,16 @@ public static class Guest
     /// </summary>
     public static Task<GuestFile> Program(string source) =>
         Programs.GetOrAdd(source, s => new Lazy<Task<string>>(() => Task.Run(() =>
-            GuestProgram.Build(Path.Combine(Toolchain.RepositoryRoot, s), Output("guest"))))).Value.ContinueWith(built => new GuestFile("/" + Path.GetFileName(built.Result), built.Result, UnixModes.Executable),
+        {
+            try
+            {
+                return GuestProgram.Build(Path.Combine(Toolchain.RepositoryRoot, s), Output("guest"));
+            }
+            catch (BuildError e)
+            {
+                throw new InvalidOperationException($"{e.Message}:\n{e.Details}");
+            }
+        }))).Value.ContinueWith(built => new GuestFile("/" + Path.GetFileName(built.Result), built.Result, UnixModes.Executable),
             TaskContinuationOptions.ExecuteSynchronously);
 
     /// <summary>

@@ -91,8 +91,15 @@ public class KernelProblemDetectionTests
     public async Task Each_fault_is_found_as_its_own_kind_with_the_module_in_its_trace(string fault)
     {
         var result = await Boot.Value;
-        var kinds = KindsOn(Guest.Kernel, fault);
-        string part = Part(result.Console, fault);
+        AssertPartShows(result.Console, fault, KindsOn(Guest.Kernel, fault));
+    }
+
+    /// <summary>The reports in <paramref name="fault"/>'s part of <paramref name="console"/> (a booted run's, or a log
+    /// kept for the unit tests) are exactly <paramref name="kinds"/>, and, unless there are none, one of them has
+    /// ksfaults in its trace.</summary>
+    internal static void AssertPartShows(string console, string fault, KernelProblemKind kinds)
+    {
+        string part = Part(console, fault);
         var problems = KernelProblems.Find(KernelLog.Parse(part));
         Assert.True(KernelProblems.KindsOf(problems) == kinds,
             $"{fault}: expected {kinds}, found {string.Join("; ", problems)}\nits part of the console:\n{part}");

@@ -13,12 +13,14 @@ public static class Reliability
     /// <summary>Guest time to allow a run that the suite's scale finishes in a few minutes.</summary>
     public static TimeSpan Timeout => Full ? TimeSpan.FromMinutes(40) : TimeSpan.FromMinutes(8);
 
+    private static readonly Lock ReportLock = new();
+
     /// <summary>Adds a row to the report: the run, its figures and what the kernel reported.</summary>
     public static void Record(string run, string figures, string reports = "0")
     {
         if (Environment.GetEnvironmentVariable("KSHARP_RELIABILITY_REPORT") is not { Length: > 0 } path)
             return;
-        lock (typeof(Reliability))
+        lock (ReportLock)
             File.AppendAllText(path, $"| {run} | {figures} | {reports} |\n");
     }
 }
