@@ -13,7 +13,9 @@
  * quantum's edges and huge ones, offsets negative, huge and at the edges,
  * and user pointers that are valid, NULL, kernel addresses, unmapped or
  * read-only.  With --unprivileged, odd workers open up to four files and then
- * drop to uid/gid 65534, as a daemon would.
+ * drop to uid/gid 65534, as a daemon would.  They keep those four open to the
+ * end: closed, most could not be opened again, and the worker would spend its
+ * operations on opens refused with EACCES instead of reaching the driver.
  * A 1 s interval timer interrupts any call that blocks (EINTR).
  *
  * Output: the seed, then one line per (operation, result) with its count:
@@ -50,7 +52,8 @@ static const char *const op_names[OP_COUNT] = { "open", "close", "read", "write"
 
 /* Results: 0 is success, 1..RESULTS-1 an errno; anything larger counts as the last slot (and is a violation). */
 #define RESULTS 600
-#define MAX_FDS 4
+#define MAX_FDS 8
+#define PINNED_FDS 4	/* opened as root by an unprivileged worker, kept to the end */
 #define REGION (16UL << 20)	/* a valid buffer: 16 MiB, then a guard page */
 
 struct shared {
@@ -182,14 +185,14 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 	struct { int fd; const char *target; } open_files[MAX_FDS];
 	struct sigaction alarm_action = { .sa_handler = on_alarm };	/* no SA_RESTART: a blocked call returns EINTR */
 	struct itimerval tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
-	int open_count = 0;
+	int open_count = 0, pinned = 0;
 
 	ksrandom_seed(seed, (uint64_t)index);
 	sigaction(SIGALRM, &alarm_action, NULL);
 	setitimer(ITIMER_REAL, &tick, NULL);
 	if (unprivileged && (index & 1)) {
 		/* As a daemon that opened its devices before dropping root: what the files allow an unprivileged caller. */
-		for (; open_count < MAX_FDS; open_count++) {
+		for (; open_count < PINNED_FDS; open_count++) {
 			open_files[open_count].target = targets[below(count)];
 			open_files[open_count].fd = open(open_files[open_count].target, below(2) ? O_RDWR : O_RDONLY);
 			if (open_files[open_count].fd < 0)
@@ -197,6 +200,7 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 			if (open_files[open_count].fd < 0)
 				break;
 		}
+		pinned = open_count;
 		if (setgid(65534) || setuid(65534))
 			violation("worker %d could not drop to uid 65534: %s", index, strerror(errno));
 	}
@@ -213,8 +217,8 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 			int fd;
 
 			if (open_count == MAX_FDS) {
-				close(open_files[0].fd);
-				memmove(&open_files[0], &open_files[1], sizeof(open_files[0]) * (MAX_FDS - 1));
+				close(open_files[pinned].fd);
+				memmove(&open_files[pinned], &open_files[pinned + 1], sizeof(open_files[0]) * (MAX_FDS - 1 - pinned));
 				open_count--;
 			}
 			fd = open(target, pick_flags());
@@ -227,6 +231,14 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 			continue;
 		}
 
+		if (op == OP_CLOSE && slot < pinned) {
+			/* A pinned file stays open: close one opened since, or do something else with this one. */
+			if (open_count > pinned)
+				slot = pinned + (int)below(open_count - pinned);
+			else
+				op = (enum op)(OP_READ + below(OP_COUNT - OP_READ));
+		}
+
 		int fd = open_files[slot].fd;
 		const char *target = open_files[slot].target;
 		void *pointer = pick_pointer(size);
@@ -235,7 +247,7 @@ static void worker(unsigned long seed, int index, unsigned long ops, int unprivi
 		switch (op) {
 		case OP_CLOSE:
 			result = close(fd);
-			open_files[slot] = open_files[--open_count];
+			open_files[slot] = open_files[--open_count];	/* slot >= pinned: the pinned files stay in front */
 			break;
 		case OP_READ:
 			result = read(fd, pointer, size);
