@@ -99,9 +99,11 @@ public partial class FaultInjectionTests
         var errors = injected.Where(m => m.Groups["errno"].Success).Select(m => m.Groups["errno"].Value).Distinct().ToList();
         bool requestsPorts = module is "poweroff" or "skull";
         Assert.True(errors.All(e => e is "ENOMEM" or "EFAULT" || (requestsPorts && e == "EBUSY")), $"{module}: loads failed with {string.Join(", ", errors)}\n{result.Describe(consoleLines: 40)}");
-        // The counting load and the last one may differ by a few points (caches the first load filled).
+        // The counting load and the last one differ by some points: the first load fills caches, and whether an
+        // allocation needs a new slab page (a fail_page_alloc point) depends on how full the slabs are after the
+        // loads before it. Measured: up to 20 points in the suite's runs, 51 of Skull's 1243 after a full sweep.
         var through = Regex.Match(result.Console, $@"^fail-nth: {module} loads through (\d+) points$", RegexOptions.Multiline);
-        Assert.True(through.Success && Math.Abs(int.Parse(through.Groups[1].Value) - points) <= 20, $"counted {points} points; {through.Value}\n{result.Describe(consoleLines: 20)}");
+        Assert.True(through.Success && Math.Abs(int.Parse(through.Groups[1].Value) - points) <= Math.Max(20, points / 16), $"counted {points} points; {through.Value}\n{result.Describe(consoleLines: 20)}");
         Reliability.Record($"init failing at each allocation {project}", $"{injected.Count} of {points} fault-injection points of the load failed in turn (failslab, fail_page_alloc, fail_usercopy through fail-nth), each failed load {string.Join(" or ", errors)}, nothing left", "0 (besides the kernel's own allocation-failure warnings)");
     }
 
