@@ -104,7 +104,9 @@ public partial class FaultInjectionTests
         // loads before it. Measured: up to 20 points in the suite's runs, 51 of Skull's 1243 after a full sweep.
         var through = Regex.Match(result.Console, $@"^fail-nth: {module} loads through (\d+) points$", RegexOptions.Multiline);
         Assert.True(through.Success && Math.Abs(int.Parse(through.Groups[1].Value) - points) <= Math.Max(20, points / 16), $"counted {points} points; {through.Value}\n{result.Describe(consoleLines: 20)}");
-        Reliability.Record($"init failing at each allocation {project}", $"{injected.Count} of {points} fault-injection points of the load failed in turn (failslab, fail_page_alloc, fail_usercopy through fail-nth), each failed load {string.Join(" or ", errors)}, nothing left", "0 (besides the kernel's own allocation-failure warnings)");
+        Reliability.Record($"init failing at each allocation {project}", $"{injected.Count} of {points} fault-injection points of the load failed in turn (failslab, fail_page_alloc, fail_usercopy through fail-nth), each failed load {string.Join(" or ", errors)}, nothing left",
+            leaks.Count == 0 ? "0 (besides the kernel's own allocation-failure warnings)"
+                : $"{leaks.Count} kmemleak report{(leaks.Count == 1 ? "" : "s")}, each the kernel's own leak in `__class_register` (below), besides its allocation-failure warnings");
     }
 
     /// <summary>Each object kmemleak reported after the script: its record's lines.</summary>

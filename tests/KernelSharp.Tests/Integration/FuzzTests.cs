@@ -68,7 +68,7 @@ public class FuzzTests
         Assert.True(report.Errors().IsSubsetOf(Allowed), $"errnos no driver gives: {string.Join(", ", report.Errors().Except(Allowed))}\n{context}");
         // Every operation ran.
         Assert.True(new[] { "read", "write", "pread", "pwrite", "lseek", "ioctl" }.All(op => report.Results.Keys.Any(k => k.StartsWith(op + " ", StringComparison.Ordinal))), context);
-        Reliability.Record($"fuzz {project}", $"{report.Operations} operations, 4 processes (2 unprivileged), {report.Targets.Count} targets, {report.Seconds:0} s, errnos {string.Join(' ', report.Errors())}, nothing left after rmmod");
+        Reliability.Record($"fuzz {project}", $"{report.Operations} operations, 4 processes (2 unprivileged), {report.Targets.Count} target{(report.Targets.Count == 1 ? "" : "s")}, {report.Seconds:0} s, errnos {string.Join(' ', report.Errors())}, nothing left after rmmod");
     }
 
     /// <summary>
