@@ -27,10 +27,11 @@ struct mutex;
 struct proc_dir_entry;
 struct resource;
 struct seq_file;
+struct spinlock;
 
 /*
  * A lockdep class: the generated glue defines one per lock creation site in the driver
- * (the static key C's mutex_init declares at each call site), named after the site.
+ * (the static key C's mutex_init and spin_lock_init declare at each call site), named after the site.
  */
 struct ksharp_lock_class {
 	struct lock_class_key key;
@@ -123,6 +124,17 @@ void ksharp_mutex_destroy(struct mutex *mutex);
 s32 ksharp_mutex_lock_interruptible(struct mutex *mutex);
 void ksharp_mutex_lock(struct mutex *mutex);
 void ksharp_mutex_unlock(struct mutex *mutex);
+
+/* ksharp_spinlock.c */
+struct spinlock *ksharp_spinlock_create(struct ksharp_lock_class *lock_class, size_t data_size, void **data);
+void ksharp_spinlock_destroy(struct spinlock *lock);
+void ksharp_spin_lock(struct spinlock *lock);
+void ksharp_spin_unlock(struct spinlock *lock);
+void ksharp_spin_lock_bh(struct spinlock *lock);
+void ksharp_spin_unlock_bh(struct spinlock *lock);
+u64 ksharp_spin_lock_irqsave(struct spinlock *lock);
+void ksharp_spin_unlock_irqrestore(struct spinlock *lock, u64 flags);
+s32 ksharp_spin_trylock(struct spinlock *lock);
 
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);

@@ -13,6 +13,7 @@ namespace KernelSharp.Devices
     /// generated operations table both name the module, so an open file keeps the module
     /// loaded. <see cref="Dispose"/> removes it once; files already open stay usable.
     /// </summary>
+    [MaySleep]
     public unsafe struct CharDevice : IDisposable
     {
         private void* _cdev;

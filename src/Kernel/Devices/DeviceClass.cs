@@ -11,6 +11,7 @@ namespace KernelSharp.Devices
     /// A device class, /sys/class/NAME. Create the driver's <see cref="DeviceNode"/>s in it;
     /// dispose them before the class. <see cref="Dispose"/> destroys the class once.
     /// </summary>
+    [MaySleep]
     public unsafe struct DeviceClass : IDisposable
     {
         private const int MaxNameLength = 63;
@@ -85,6 +86,7 @@ namespace KernelSharp.Devices
     }
 
     /// <summary>A device in a <see cref="DeviceClass"/> and its /dev node. <see cref="Dispose"/> removes it once.</summary>
+    [MaySleep]
     public unsafe struct DeviceNode : IDisposable
     {
         private void* _device;

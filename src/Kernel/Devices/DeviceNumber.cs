@@ -30,6 +30,7 @@ namespace KernelSharp.Devices
     /// A range of character device numbers reserved for a driver; the name is what
     /// /proc/devices shows. <see cref="Dispose"/> releases the range once.
     /// </summary>
+    [MaySleep]
     public unsafe struct DeviceNumberRegion : IDisposable
     {
         /// <summary>Longest name the kernel keeps (its field holds 63 bytes and a NUL).</summary>

@@ -13,6 +13,7 @@ namespace KernelSharp.Devices
     /// A registered misc device, /dev/NAME, served by the file operations of the type given to <see cref="Register"/>.
     /// <see cref="Dispose"/> deregisters it once and leaves the value empty.
     /// </summary>
+    [MaySleep]
     public unsafe struct MiscDevice : IDisposable
     {
         private const int MaxNameLength = 31;

@@ -58,6 +58,7 @@ namespace KernelSharp.FileSystem
         /// command has input of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer, or for
         /// input already read (<paramref name="value"/> is default then).
         /// </summary>
+        [MaySleep]
         public Result Read<T>(IoctlCommand command, out T value) where T : unmanaged
         {
             value = default;
@@ -71,6 +72,7 @@ namespace KernelSharp.FileSystem
         /// Writes <paramref name="value"/> as the command's output (put_user). ENOTTY unless the
         /// command has output of exactly <c>sizeof(T)</c> bytes; EFAULT for a bad pointer.
         /// </summary>
+        [MaySleep]
         public readonly Result Write<T>(IoctlCommand command, T value) where T : unmanaged
         {
             if (command.Size != sizeof(T))

@@ -8,6 +8,7 @@ using KernelSharp.Text;
 namespace KernelSharp.FileSystem
 {
     /// <summary>A file in /proc whose text a <see cref="ISeqShow"/> type prints. <see cref="Dispose"/> removes it once.</summary>
+    [MaySleep]
     public unsafe struct ProcEntry : IDisposable
     {
         private const int MaxNameLength = 63;

@@ -29,6 +29,7 @@ namespace KernelSharp.FileSystem
         /// any of them cannot be read (a bad pointer): the reader does not move, and the
         /// destination holds nothing useful.
         /// </summary>
+        [MaySleep]
         public Result<nint> CopyTo(scoped Span<byte> destination)
         {
             int count = _length < (nuint)destination.Length ? (int)_length : destination.Length;
@@ -48,6 +49,7 @@ namespace KernelSharp.FileSystem
         /// them. EFAULT if fewer are left or they cannot be read (<paramref name="value"/> is
         /// default then, and the reader does not move).
         /// </summary>
+        [MaySleep]
         public Result Read<T>(out T value) where T : unmanaged
         {
             value = default;
@@ -101,6 +103,7 @@ namespace KernelSharp.FileSystem
         /// past them and returns the count; EFAULT if the destination is not writable (the
         /// writer does not move).
         /// </summary>
+        [MaySleep]
         public Result<nint> CopyFrom(scoped ReadOnlySpan<byte> source)
         {
             int count = _length < (nuint)source.Length ? (int)_length : source.Length;
@@ -116,6 +119,7 @@ namespace KernelSharp.FileSystem
         }
 
         /// <summary>Writes <paramref name="value"/> as the next <c>sizeof(T)</c> bytes. EFAULT if less room is left or it is not writable.</summary>
+        [MaySleep]
         public Result Write<T>(T value) where T : unmanaged
         {
             if (_length < (nuint)sizeof(T))
@@ -131,6 +135,7 @@ namespace KernelSharp.FileSystem
         /// (clear_user), moves past them and returns that count; EFAULT if the destination is
         /// not writable, EINVAL for a negative count.
         /// </summary>
+        [MaySleep]
         public Result<nint> Clear(nint count)
         {
             if (count < 0)

@@ -24,6 +24,7 @@ namespace KernelSharp.IO
         /// Reserves <paramref name="length"/> bytes of physical address space from
         /// <paramref name="start"/>. EBUSY when any of it is claimed already.
         /// </summary>
+        [MaySleep]
         public static Result Request(ulong start, ulong length, ReadOnlySpan<byte> name, out MemoryRegion region)
         {
             region = default;
@@ -67,6 +68,7 @@ namespace KernelSharp.IO
         public readonly ulong Start => _start;
         public readonly ulong Length => _length;
 
+        [MaySleep]
         public void Dispose()
         {
             if (_resource == null)
@@ -89,6 +91,7 @@ namespace KernelSharp.IO
         private int _length;
 
         /// <summary>Maps the memory <paramref name="region"/> claimed. ENOMEM when the kernel cannot.</summary>
+        [MaySleep]
         public static Result Map(in MemoryRegion region, out IoMapping mapping)
         {
             mapping = default;
@@ -104,6 +107,7 @@ namespace KernelSharp.IO
         /// machine. ENOMEM when the kernel cannot.
         /// </summary>
         [UnsafeApi("maps physical memory the driver has not claimed; a write there can break another device or the firmware")]
+        [MaySleep]
         public static Result MapUnclaimed(ulong start, int length, out IoMapping mapping)
         {
             mapping = default;
@@ -129,6 +133,7 @@ namespace KernelSharp.IO
         /// <summary>writeb at <paramref name="offset"/> bytes into the mapping.</summary>
         public readonly void WriteByte(int offset, byte value) => Native.ksharp_writeb(value, Address(offset));
 
+        [MaySleep]
         public void Dispose()
         {
             if (_base == null)

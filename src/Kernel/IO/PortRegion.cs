@@ -28,6 +28,7 @@ namespace KernelSharp.IO
         /// of them is taken (nothing is reserved then), EINVAL for an empty or wrapping range
         /// or a bad name, ENOMEM when the name cannot be copied.
         /// </summary>
+        [MaySleep]
         public static Result Request(ushort start, ushort count, ReadOnlySpan<byte> name, out PortRegion region)
         {
             region = default;
@@ -63,6 +64,7 @@ namespace KernelSharp.IO
         public readonly ushort ReadUInt16(int offset) => (ushort)Native.ksharp_inw(Port(offset, 2));
         public readonly uint ReadUInt32(int offset) => Native.ksharp_inl(Port(offset, 4));
 
+        [MaySleep]
         public void Dispose()
         {
             if (_resource == null)

@@ -121,6 +121,26 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_shared_free"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_shared_free(void* shared);
 
+        // ksharp_spinlock.c
+        [RuntimeImport(Shim, "ksharp_spinlock_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_spinlock_create(void* lockClass, nuint dataSize, void** data);
+        [RuntimeImport(Shim, "ksharp_spinlock_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spinlock_destroy(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_lock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spin_lock(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_unlock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spin_unlock(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_lock_bh"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spin_lock_bh(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_unlock_bh"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spin_unlock_bh(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_lock_irqsave"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern ulong ksharp_spin_lock_irqsave(void* spinLock);
+        [RuntimeImport(Shim, "ksharp_spin_unlock_irqrestore"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_spin_unlock_irqrestore(void* spinLock, ulong flags);
+        [RuntimeImport(Shim, "ksharp_spin_trylock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_spin_trylock(void* spinLock);
+
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void* ksharp_mutex_create(void* lockClass, nuint dataSize, void** data);

@@ -19,6 +19,7 @@ namespace KernelSharp.Memory
         /// Allocates <paramref name="length"/> zeroed elements. EINVAL for length &lt;= 0;
         /// ENOMEM when memory runs out or the size is beyond what kmalloc gives, as kcalloc.
         /// </summary>
+        [MaySleep(UnlessAtomic = "flags")]
         public static Result Allocate(int length, Gfp flags, out KernelArray<T> array)
         {
             array = default;
@@ -63,6 +64,7 @@ namespace KernelSharp.Memory
         /// Grows (or shrinks) to <paramref name="length"/> elements, keeping the first ones and
         /// zeroing new ones. On ENOMEM nothing changes. Elements move: refs taken before are stale.
         /// </summary>
+        [MaySleep(UnlessAtomic = "flags")]
         public Result Resize(int length, Gfp flags)
         {
             if (length == _length)

@@ -28,6 +28,7 @@ namespace KernelSharp.Memory
         private int _length;
 
         /// <summary>Allocates <paramref name="length"/> zeroed bytes.</summary>
+        [MaySleep(UnlessAtomic = "flags")]
         public static Result Allocate(int length, Gfp flags, out KernelBuffer buffer)
         {
             buffer = default;

@@ -22,6 +22,7 @@ namespace KernelSharp.Memory
         /// Moves <paramref name="value"/> into a new shared block, leaving it empty, and gives
         /// the first share. ENOMEM when memory runs out (<paramref name="value"/> is untouched).
         /// </summary>
+        [MaySleep]
         public static Result Create(ref T value, out Shared<T> shared)
         {
             shared = default;

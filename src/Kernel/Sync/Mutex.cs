@@ -24,6 +24,7 @@ namespace KernelSharp.Sync
         private void* _mutex;
 
         /// <summary>Allocates and initializes a mutex. ENOMEM when memory runs out.</summary>
+        [MaySleep]
         public static Result Create(out Mutex mutex) => CreateInClass(out mutex, null);
 
         /// <summary>Create with the lockdep class of the call site (the build tool routes each call here).</summary>
@@ -45,6 +46,7 @@ namespace KernelSharp.Sync
         /// ERESTARTSYS if a signal arrives first: return it, and the kernel restarts the
         /// system call or reports EINTR.
         /// </summary>
+        [MaySleep]
         public readonly Result LockInterruptible(out MutexGuard guard)
         {
             guard = default;
@@ -55,6 +57,7 @@ namespace KernelSharp.Sync
         }
 
         /// <summary>Takes the mutex, sleeping as long as it takes (mutex_lock): for paths no signal may cut short.</summary>
+        [MaySleep]
         public readonly MutexGuard Lock()
         {
             Native.ksharp_mutex_lock(MutexCalls.Required(_mutex));

@@ -25,6 +25,7 @@ namespace KernelSharp.Sync
         private T* _data;
 
         /// <summary>A mutex around zeroed data. ENOMEM when memory runs out.</summary>
+        [MaySleep]
         public static Result Create(out Mutex<T> mutex) => CreateInClass(out mutex, null);
 
         /// <summary>Create with the lockdep class of the call site (the build tool routes each call here).</summary>
@@ -49,6 +50,7 @@ namespace KernelSharp.Sync
         /// ERESTARTSYS if a signal arrives first: return it, and the kernel restarts the
         /// system call or reports EINTR. On success <paramref name="guard"/> reaches the data.
         /// </summary>
+        [MaySleep]
         public readonly Result LockInterruptible(out MutexGuard<T> guard)
         {
             guard = default;
@@ -59,6 +61,7 @@ namespace KernelSharp.Sync
         }
 
         /// <summary>Takes the mutex, sleeping as long as it takes (mutex_lock): for paths no signal may cut short.</summary>
+        [MaySleep]
         public readonly MutexGuard<T> Lock()
         {
             Native.ksharp_mutex_lock(MutexCalls.Required(_mutex));

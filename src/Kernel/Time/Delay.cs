@@ -11,6 +11,7 @@ namespace KernelSharp.Time
         /// tasks meanwhile. Process context only (a file operation, init, exit), never with a
         /// spinlock held; a signal does not end it.
         /// </summary>
+        [MaySleep]
         public static void Sleep(uint milliseconds) => Native.ksharp_msleep(milliseconds);
     }
 }

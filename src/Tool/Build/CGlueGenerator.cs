@@ -59,7 +59,7 @@ public static class CGlueGenerator
         AppendSymbols(c, names, model);
 
         for (int i = 0; i < model.LockClasses.Count; i++)
-            c.Append($"\n/* Lockdep class of the mutex created at {model.LockClasses[i].Name}. */\nstatic struct ksharp_lock_class {names.LockClass(i)} = {{ .name = {Literal(model.LockClasses[i].Name)} }};\n");
+            c.Append($"\n/* Lockdep class of the lock created at {model.LockClasses[i].Name}. */\nstatic struct ksharp_lock_class {names.LockClass(i)} = {{ .name = {Literal(model.LockClasses[i].Name)} }};\n");
 
         // Data the generated C# reaches by address: string and array parameters, shared
         // variables, lock classes.

@@ -154,7 +154,7 @@ public static class CSharpGlueGenerator
         return s.ToString();
     }
 
-    // Each Mutex.Create call of the driver, redirected to pass its site's lockdep class.
+    // Each Mutex.Create and SpinLock.Create call of the driver, redirected to pass its site's lockdep class.
     private static void AppendLockClassSites(StringBuilder s, DriverModel model)
     {
         if (model.LockClasses.Count == 0)
@@ -164,7 +164,7 @@ public static class CSharpGlueGenerator
         {
             LockClassSite site = model.LockClasses[i];
             s.Append($"        [global::System.Runtime.CompilerServices.InterceptsLocation({site.LocationVersion}, \"{site.Location}\")] // {site.Name}\n");
-            s.Append($"        internal static global::KernelSharp.Result Create{i}(out {site.MutexType} mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, {GlueNames.EntryClass}.{GlueNames.LockClassField(i)});\n");
+            s.Append($"        internal static global::KernelSharp.Result Create{i}(out {site.LockType} created) => global::KernelSharp.Glue.LockClasses.Create(out created, {GlueNames.EntryClass}.{GlueNames.LockClassField(i)});\n");
         }
         s.Append("    }\n");
     }

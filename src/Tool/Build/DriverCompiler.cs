@@ -12,7 +12,7 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
 {
-    // Interceptors: the generated glue redirects each Mutex.Create call to pass its lock class.
+    // Interceptors: the generated glue redirects each Mutex.Create and SpinLock.Create call to pass its lock class.
     private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Preview)
         .WithFeatures([new("InterceptorsNamespaces", "KernelSharp.Generated")]);
 
@@ -74,6 +74,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var races = SharedStateChecker.Check(compilation, trees);
         if (races.Count > 0)
             throw new BuildError($"owned statics changed where tasks run at once: {races.Count} error(s)", string.Join('\n', races));
+        var sleeping = AtomicContextChecker.Check(compilation, trees);
+        if (sleeping.Count > 0)
+            throw new BuildError($"sleeping while a spin lock is held: {sleeping.Count} error(s)", string.Join('\n', sleeping));
         var lifetimes = LifetimeChecker.Check(compilation, trees);
         if (lifetimes.Count > 0)
             throw new BuildError($"spans or references used after their owner ended: {lifetimes.Count} error(s)", string.Join('\n', lifetimes));

@@ -5,19 +5,18 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace KernelSharp.Tool.Build;
 
 /// <summary>
-/// A call of Mutex.Create or Mutex&lt;T&gt;.Create in driver code: it gets a lockdep class of its
-/// own, as each mutex_init call site does in C. The generated C defines the class, named
+/// A call of Mutex.Create, Mutex&lt;T&gt;.Create, SpinLock.Create or SpinLock&lt;T&gt;.Create in driver
+/// code: it gets a lockdep class of its own, as each mutex_init and spin_lock_init call site does in C. The generated C defines the class, named
 /// <see cref="Name"/>; a generated interceptor at <see cref="Location"/> passes it on.
 /// </summary>
-public sealed record LockClassSite(string Name, int LocationVersion, string Location, string MutexType);
+public sealed record LockClassSite(string Name, int LocationVersion, string Location, string LockType);
 
 /// <summary>Finds the lock creation sites of a driver, in source order.</summary>
 public static class LockClassReader
 {
     public static IReadOnlyList<LockClassSite> Read(CSharpCompilation compilation)
     {
-        INamedTypeSymbol? plain = compilation.GetTypeByMetadataName("KernelSharp.Sync.Mutex");
-        INamedTypeSymbol? owning = compilation.GetTypeByMetadataName("KernelSharp.Sync.Mutex`1");
+        INamedTypeSymbol?[] lockTypes = [.. new[] { "Mutex", "Mutex`1", "SpinLock", "SpinLock`1" }.Select(name => compilation.GetTypeByMetadataName($"KernelSharp.Sync.{name}"))];
         var sites = new List<LockClassSite>();
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
@@ -27,10 +26,10 @@ public static class LockClassReader
                 if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "Create", IsStatic: true } method)
                     continue;
                 INamedTypeSymbol type = method.ContainingType;
-                if (!SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, plain) && !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owning))
+                if (!lockTypes.Any(lockType => SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, lockType)))
                     continue;
                 var location = model.GetInterceptableLocation(call)
-                    ?? throw new BuildError($"{SourcePosition.Of(call.GetLocation())}: this Mutex.Create call cannot be given its lock class (a ksharp bug: please report it)");
+                    ?? throw new BuildError($"{SourcePosition.Of(call.GetLocation())}: this {type.Name}.Create call cannot be given its lock class (a ksharp bug: please report it)");
                 sites.Add(new LockClassSite(Name(model, call), location.Version, location.Data,
                     type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
             }

@@ -22,89 +22,16 @@ public static class SharedStateChecker
     {
         if (OwnedTypes.For(compilation) is not { } owned)
             return [];
-        var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
-        foreach (SyntaxTree tree in driverTrees)
-        {
-            SemanticModel model = compilation.GetSemanticModel(tree);
-            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax
-                        or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax }
-                    && model.GetDeclaredSymbol(node.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property && node is Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax ? property : node) is { } symbol
-                    && model.GetOperation(node) is { } body)
-                {
-                    IMethodSymbol? method = symbol as IMethodSymbol ?? (symbol as IPropertySymbol)?.GetMethod;
-                    if (method is not null)
-                        bodies.TryAdd(method, body);
-                }
-        }
-
+        var graph = new DriverCallGraph(compilation, driverTrees);
         // What user space reaches concurrently, then everything those call.
-        var reached = new HashSet<IMethodSymbol>(bodies.Keys.Where(IsConcurrentEntry), SymbolEqualityComparer.Default);
-        // A call of an interface member (T.Evict() through a type parameter) may run any driver implementation of it.
-        var implementations = bodies.Keys
-            .SelectMany(method => method.ContainingType.AllInterfaces.SelectMany(contract => contract.GetMembers().OfType<IMethodSymbol>())
-                .Where(member => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
-                .Select(member => (Member: member.OriginalDefinition, Method: method)))
-            .ToLookup(pair => pair.Member, pair => pair.Method, SymbolEqualityComparer.Default);
-        var work = new Queue<IMethodSymbol>(reached);
-        while (work.TryDequeue(out IMethodSymbol? method))
-            foreach (IOperation operation in bodies[method].DescendantsAndSelf())
-            {
-                foreach (IMethodSymbol? callee in Callees(operation))
-                {
-                    if (callee is null)
-                        continue;
-                    foreach (IMethodSymbol target in implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition))
-                        if (bodies.ContainsKey(target) && reached.Add(target))
-                            work.Enqueue(target);
-                }
-            }
+        var reached = graph.Reach(graph.Bodies.Keys.Where(IsConcurrentEntry));
 
         var problems = new List<string>();
         foreach (IMethodSymbol method in reached)
-            foreach (IFieldReferenceOperation field in bodies[method].DescendantsAndSelf().OfType<IFieldReferenceOperation>())
+            foreach (IFieldReferenceOperation field in graph.Bodies[method].DescendantsAndSelf().OfType<IFieldReferenceOperation>())
                 if (field.Field.IsStatic && owned.Contains(field.Field.Type) && !owned.IsUserMemory(field.Field.Type) && Changes(field))
                     problems.Add($"{SourcePosition.Of(field.Syntax.GetLocation())}: error {Id}: '{field.Field.Name}' ({field.Field.Type.Name}) is changed in {method.ContainingType.Name}.{method.Name}, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>");
         return problems.Distinct().Order(StringComparer.Ordinal).ToList();
-    }
-
-    // Every driver method an operation may run: calls, constructors, both accessors of a
-    // property, user-defined operators and conversions, and the Dispose a using calls.
-    private static IEnumerable<IMethodSymbol?> Callees(IOperation operation)
-    {
-        switch (operation)
-        {
-            case IInvocationOperation call:
-                yield return call.TargetMethod;
-                break;
-            case IObjectCreationOperation creation:
-                yield return creation.Constructor;
-                break;
-            case IPropertyReferenceOperation property:
-                yield return property.Property.GetMethod;
-                yield return property.Property.SetMethod;
-                break;
-            case IBinaryOperation binary:
-                yield return binary.OperatorMethod;
-                break;
-            case IUnaryOperation unary:
-                yield return unary.OperatorMethod;
-                break;
-            case IConversionOperation conversion:
-                yield return conversion.OperatorMethod;
-                break;
-            case ICompoundAssignmentOperation compound:
-                yield return compound.OperatorMethod;
-                break;
-            case IIncrementOrDecrementOperation step:
-                yield return step.OperatorMethod;
-                break;
-            case IUsingOperation or IUsingDeclarationOperation:
-                foreach (ILocalSymbol local in operation is IUsingOperation statement ? statement.Locals : ((IUsingDeclarationOperation)operation).DeclarationGroup.Declarations.SelectMany(d => d.Declarators).Select(d => d.Symbol))
-                    foreach (IMethodSymbol dispose in local.Type.GetMembers("Dispose").OfType<IMethodSymbol>())
-                        yield return dispose;
-                break;
-        }
     }
 
     // The file operations and seq_file show functions a type implements, and exported functions.

@@ -1,0 +1,148 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// Refuses sleeping where the CPU cannot be given up (KS0008): while a spin lock is held. A
+/// spin lock's guard must be held by a <c>using</c>, so the held region is the using's scope
+/// (the rest of the block for a using declaration); in it, no call may reach a library
+/// member marked [MaySleep] (a mutex, a user-memory copy, an allocation with Gfp.Kernel, a
+/// delay, a registration), directly or through the driver's own methods. The kernel's C has
+/// only might_sleep() at run time for this; the debug kernel keeps that check as a backstop.
+/// </summary>
+public static class AtomicContextChecker
+{
+    public const string Id = "KS0008";
+
+    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
+    {
+        INamedTypeSymbol?[] guards =
+        [
+            compilation.GetTypeByMetadataName("KernelSharp.Sync.SpinLockGuard"),
+            compilation.GetTypeByMetadataName("KernelSharp.Sync.SpinLockGuard`1"),
+        ];
+        bool IsGuard(ITypeSymbol? type) => type is not null && guards.Any(g => SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, g));
+
+        var graph = new DriverCallGraph(compilation, driverTrees);
+        var sleeps = new SleepFinder(graph);
+        var problems = new List<string>();
+        foreach (IOperation body in graph.Bodies.Values)
+            foreach (IOperation operation in body.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation call && IsGuard(call.Type) && !HeldByUsing(call))
+                    problems.Add($"{SourcePosition.Of(call.Syntax.GetLocation())}: error {Id}: the guard of '{call.TargetMethod.Name}' is not held by a using: hold it as 'using (var guard = ...)' or 'using var guard = ...', so the lock is released once and the code that runs under it is the using's scope");
+                if (operation is IArgumentOperation { Parameter: { RefKind: RefKind.Out } parameter } argument && IsGuard(parameter.Type)
+                    && !(OutLocal(argument.Value) is { } local && body.DescendantsAndSelf().OfType<IUsingOperation>().Any(u => u.Resources is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local))))
+                    problems.Add($"{SourcePosition.Of(argument.Syntax.GetLocation())}: error {Id}: the guard '{argument.Syntax}' is not held by a using: take it into 'using ({(OutLocal(argument.Value)?.Name ?? "guard")}) {{ ... }}' where the lock is taken");
+
+                if (HeldRegion(operation, IsGuard) is not { } region)
+                    continue;
+                int line = operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                foreach (IOperation held in region.SelectMany(o => o.DescendantsAndSelf()))
+                    if (sleeps.Why(held) is { } why)
+                        problems.Add($"{SourcePosition.Of(held.Syntax.GetLocation())}: error {Id}: {why}, and a spin lock is held here (taken on line {line}): a CPU that holds a spin lock must not sleep. Call it before or after the using, or guard data that sleeping code needs with a Mutex<T>");
+            }
+        return problems.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    // using (var guard = x.Lock()), using var guard = x.Lock(); or using (x.Lock()).
+    private static bool HeldByUsing(IOperation guard)
+    {
+        IOperation? parent = guard.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+            parent = parent.Parent;
+        if (parent is IUsingOperation)
+            return true;
+        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } })
+            return false;
+        return group.Parent is IUsingOperation or IUsingDeclarationOperation;
+    }
+
+    private static ILocalSymbol? OutLocal(IOperation value) => value switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local } => local.Local,
+        _ => null,
+    };
+
+    // The operations that run while the guard of this using is held, if it holds a spin lock's guard.
+    private static IEnumerable<IOperation>? HeldRegion(IOperation operation, Func<ITypeSymbol?, bool> isGuard)
+    {
+        switch (operation)
+        {
+            case IUsingOperation statement when statement.Locals.Any(l => isGuard(l.Type)) || (statement.Resources is ILocalReferenceOperation r && isGuard(r.Type)) || isGuard((statement.Resources as IConversionOperation)?.Operand.Type ?? statement.Resources.Type):
+                return [statement.Body];
+            case IUsingDeclarationOperation declaration when DriverCallGraph.UsingLocals(declaration).Any(l => isGuard(l.Type)) && declaration.Parent is IBlockOperation block:
+                return block.Operations.SkipWhile(o => o != declaration).Skip(1);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Whether a call may sleep, and through which of the driver's methods.</summary>
+    private sealed class SleepFinder(DriverCallGraph graph)
+    {
+        private readonly Dictionary<IMethodSymbol, string?> _driverMethods = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Why the operation may sleep ("'Mutex.Lock' may sleep"), or null.</summary>
+        public string? Why(IOperation site)
+        {
+            foreach (IMethodSymbol? callee in DriverCallGraph.Callees(site))
+                if (callee is not null && (Library(callee, site) ?? Driver(callee)) is { } why)
+                    return why;
+            return null;
+        }
+
+        private string? Driver(IMethodSymbol callee)
+        {
+            foreach (IMethodSymbol target in graph.DriverTargets(callee))
+            {
+                if (_driverMethods.TryGetValue(target, out string? known))
+                {
+                    if (known is not null)
+                        return known;
+                    continue;
+                }
+                _driverMethods[target] = null; // a recursive call adds nothing
+                foreach (IOperation operation in graph.Bodies[target].DescendantsAndSelf())
+                    if (Why(operation) is { } inner)
+                    {
+                        string why = $"'{Name(target)}' may sleep (it reaches {inner.Split(" may sleep")[0]})";
+                        _driverMethods[target] = why;
+                        return why;
+                    }
+            }
+            return null;
+        }
+
+        // [MaySleep] on the member, its property, or a type that contains it.
+        private static string? Library(IMethodSymbol callee, IOperation site)
+        {
+            AttributeData? attribute = MaySleep(callee.OriginalDefinition) ?? (callee.AssociatedSymbol is { } property ? MaySleep(property) : null);
+            for (INamedTypeSymbol? type = callee.ContainingType?.OriginalDefinition; attribute is null && type is not null; type = type.ContainingType)
+                attribute = MaySleep(type);
+            if (attribute is null)
+                return null;
+            if (attribute.NamedArguments.FirstOrDefault(a => a.Key == "UnlessAtomic").Value.Value is string parameter
+                && Arguments(site).FirstOrDefault(a => a.Parameter?.Name == parameter) is { Value.ConstantValue: { HasValue: true, Value: not null } flags }
+                && Convert.ToInt64(flags.Value) != 0)
+                return null; // Gfp.Atomic or Gfp.NoWait
+            return $"'{Name(callee)}' may sleep";
+        }
+
+        private static AttributeData? MaySleep(ISymbol symbol) =>
+            symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "MaySleepAttribute", ContainingNamespace.Name: "KernelSharp" });
+
+        private static IEnumerable<IArgumentOperation> Arguments(IOperation site) => site switch
+        {
+            IInvocationOperation call => call.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => [],
+        };
+
+        private static string Name(IMethodSymbol method) =>
+            $"{method.ContainingType.Name}.{(method.AssociatedSymbol is IPropertySymbol property ? property.Name : method.Name)}";
+    }
+}

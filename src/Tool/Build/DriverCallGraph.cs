@@ -1,0 +1,111 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelSharp.Tool.Build;
+
+/// <summary>
+/// The driver's methods with their bodies, and what each operation in them may call: what
+/// the checkers that follow calls (KS0007, KS0008) walk. A call of an interface member
+/// (T.Evict() through a type parameter) may run any driver implementation of it.
+/// </summary>
+public sealed class DriverCallGraph
+{
+    private readonly ILookup<ISymbol?, IMethodSymbol> _implementations;
+
+    /// <summary>Every method, accessor and expression-bodied property declared in the driver, with its body.</summary>
+    public IReadOnlyDictionary<IMethodSymbol, IOperation> Bodies { get; }
+
+    public DriverCallGraph(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
+    {
+        var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
+        foreach (SyntaxTree tree in driverTrees)
+        {
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+                if (node is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax }
+                    && model.GetDeclaredSymbol(node.Parent is PropertyDeclarationSyntax property && node is ArrowExpressionClauseSyntax ? property : node) is { } symbol
+                    && model.GetOperation(node) is { } body)
+                {
+                    IMethodSymbol? method = symbol as IMethodSymbol ?? (symbol as IPropertySymbol)?.GetMethod;
+                    if (method is not null)
+                        bodies.TryAdd(method, body);
+                }
+        }
+        Bodies = bodies;
+        _implementations = bodies.Keys
+            .SelectMany(method => method.ContainingType.AllInterfaces.SelectMany(contract => contract.GetMembers().OfType<IMethodSymbol>())
+                .Where(member => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                .Select(member => (Member: member.OriginalDefinition, Method: method)))
+            .ToLookup(pair => pair.Member, pair => pair.Method, SymbolEqualityComparer.Default);
+    }
+
+    /// <summary><paramref name="roots"/> and every driver method they reach through calls.</summary>
+    public HashSet<IMethodSymbol> Reach(IEnumerable<IMethodSymbol> roots)
+    {
+        var reached = new HashSet<IMethodSymbol>(roots, SymbolEqualityComparer.Default);
+        var work = new Queue<IMethodSymbol>(reached);
+        while (work.TryDequeue(out IMethodSymbol? method))
+            foreach (IOperation operation in Bodies[method].DescendantsAndSelf())
+                foreach (IMethodSymbol? callee in Callees(operation))
+                    if (callee is not null)
+                        foreach (IMethodSymbol target in DriverTargets(callee))
+                            if (reached.Add(target))
+                                work.Enqueue(target);
+        return reached;
+    }
+
+    /// <summary>The driver methods with a body that a call of <paramref name="callee"/> may run.</summary>
+    public IEnumerable<IMethodSymbol> DriverTargets(IMethodSymbol callee) =>
+        _implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition).Where(Bodies.ContainsKey);
+
+    /// <summary>
+    /// Every method an operation may run: calls, constructors, both accessors of a property,
+    /// user-defined operators and conversions, and the Dispose a using calls.
+    /// </summary>
+    public static IEnumerable<IMethodSymbol?> Callees(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation call:
+                yield return call.TargetMethod;
+                break;
+            case IObjectCreationOperation creation:
+                yield return creation.Constructor;
+                break;
+            case IPropertyReferenceOperation property:
+                yield return property.Property.GetMethod;
+                yield return property.Property.SetMethod;
+                break;
+            case IBinaryOperation binary:
+                yield return binary.OperatorMethod;
+                break;
+            case IUnaryOperation unary:
+                yield return unary.OperatorMethod;
+                break;
+            case IConversionOperation conversion:
+                yield return conversion.OperatorMethod;
+                break;
+            case ICompoundAssignmentOperation compound:
+                yield return compound.OperatorMethod;
+                break;
+            case IIncrementOrDecrementOperation step:
+                yield return step.OperatorMethod;
+                break;
+            case IUsingOperation or IUsingDeclarationOperation:
+                foreach (ILocalSymbol local in UsingLocals(operation))
+                    foreach (IMethodSymbol dispose in local.Type.GetMembers("Dispose").OfType<IMethodSymbol>())
+                        yield return dispose;
+                break;
+        }
+    }
+
+    /// <summary>The locals a using statement or declaration disposes.</summary>
+    public static IEnumerable<ILocalSymbol> UsingLocals(IOperation operation) => operation switch
+    {
+        IUsingOperation statement => statement.Locals,
+        IUsingDeclarationOperation declaration => declaration.DeclarationGroup.Declarations.SelectMany(d => d.Declarators).Select(d => d.Symbol),
+        _ => [],
+    };
+}
