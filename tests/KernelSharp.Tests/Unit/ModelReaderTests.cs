@@ -244,7 +244,7 @@ public class ModelReaderTests
     }
 
     [Fact]
-    public void Each_mutex_creation_site_gets_its_own_lock_class()
+    public void Each_mutex_and_spin_lock_creation_site_gets_its_own_lock_class()
     {
         var compiled = Drivers.Compile(Drivers.Usings + """
             using KernelSharp.Sync;
@@ -253,12 +253,14 @@ public class ModelReaderTests
             {
                 private static Mutex s_first;
                 private static Mutex<Counter> s_second;
+                private static SpinLock<Counter> s_third;
                 public static Result Init()
                 {
                     Result result = Mutex.Create(out s_first);
-                    return result.Failed ? result : Mutex<Counter>.Create(out s_second);
+                    result = result.Failed ? result : Mutex<Counter>.Create(out s_second);
+                    return result.Failed ? result : SpinLock<Counter>.Create(out s_third);
                 }
-                public static void Exit() { s_second.Dispose(); s_first.Dispose(); }
+                public static void Exit() { s_third.Dispose(); s_second.Dispose(); s_first.Dispose(); }
             }
             public struct Counter : System.IDisposable
             {
@@ -266,12 +268,13 @@ public class ModelReaderTests
                 public void Dispose() { }
             }
             """);
-        Assert.Equal(["SnippetModule.Init: s_first", "SnippetModule.Init: s_second"], compiled.Model.LockClasses.Select(site => site.Name));
+        Assert.Equal(["SnippetModule.Init: s_first", "SnippetModule.Init: s_second", "SnippetModule.Init: s_third"], compiled.Model.LockClasses.Select(site => site.Name));
         string c = CGlueGenerator.GenerateC(compiled.Model);
         Assert.Contains("static struct ksharp_lock_class snippet_lock_class0 = { .name = \"SnippetModule.Init: s_first\" };", c);
         Assert.Contains("static struct ksharp_lock_class snippet_lock_class1 = { .name = \"SnippetModule.Init: s_second\" };", c);
         Assert.Contains("\t&snippet_lock_class1,\n", c);
-        Assert.Contains("internal static global::KernelSharp.Result Create1(out global::KernelSharp.Sync.Mutex<global::Counter> mutex) => global::KernelSharp.Glue.LockClasses.Create(out mutex, global::KernelSharp.Generated.ModuleEntryPoints.LockClass_1);", compiled.Glue);
+        Assert.Contains("internal static global::KernelSharp.Result Create1(out global::KernelSharp.Sync.Mutex<global::Counter> created) => global::KernelSharp.Glue.LockClasses.Create(out created, global::KernelSharp.Generated.ModuleEntryPoints.LockClass_1);", compiled.Glue);
+        Assert.Contains("internal static global::KernelSharp.Result Create2(out global::KernelSharp.Sync.SpinLock<global::Counter> created) => global::KernelSharp.Glue.LockClasses.Create(out created, global::KernelSharp.Generated.ModuleEntryPoints.LockClass_2);", compiled.Glue);
         Assert.Contains("LockClass_1 = (nint)storage[1];", compiled.Glue);
     }
 }
