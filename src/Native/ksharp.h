@@ -22,12 +22,15 @@ struct inode;
 struct ksharp_shared;
 struct file_operations;
 struct class;
+struct completion;
 struct miscdevice;
 struct mutex;
 struct proc_dir_entry;
 struct resource;
 struct seq_file;
 struct spinlock;
+struct wait_queue_entry;
+struct wait_queue_head;
 
 /*
  * A lockdep class: the generated glue defines one per lock creation site in the driver
@@ -68,6 +71,15 @@ struct class *ksharp_class_create(const char *name);
 void ksharp_class_destroy(struct class *class);
 struct device *ksharp_device_create(struct class *class, u32 major, u32 minor, const char *name);
 void ksharp_device_destroy(struct device *device);
+
+/* ksharp_completion.c */
+struct completion *ksharp_completion_create(void);
+void ksharp_completion_destroy(struct completion *done);
+s32 ksharp_wait_for_completion_interruptible(struct completion *done);
+s64 ksharp_wait_for_completion_interruptible_timeout(struct completion *done, s64 timeout);
+void ksharp_complete(struct completion *done);
+void ksharp_complete_all(struct completion *done);
+void ksharp_reinit_completion(struct completion *done);
 
 /* ksharp_context.c */
 s32 ksharp_context_add(const void *key, struct ksharp_shared *shared, void (*release)(struct ksharp_shared *shared));
@@ -136,6 +148,18 @@ u64 ksharp_spin_lock_irqsave(struct spinlock *lock);
 void ksharp_spin_unlock_irqrestore(struct spinlock *lock, u64 flags);
 s32 ksharp_spin_trylock(struct spinlock *lock);
 
+/* ksharp_wait.c: C# reserves this many bytes, aligned to 8, for a wait queue entry on its stack. */
+#define KSHARP_WAIT_ENTRY_SIZE 64
+struct wait_queue_head *ksharp_waitqueue_create(void);
+void ksharp_waitqueue_destroy(struct wait_queue_head *head);
+void ksharp_wait_init(struct wait_queue_entry *entry, s32 exclusive);
+s32 ksharp_wait_prepare(struct wait_queue_head *head, struct wait_queue_entry *entry);
+s64 ksharp_wait_schedule(s64 timeout);
+void ksharp_wait_finish(struct wait_queue_head *head, struct wait_queue_entry *entry);
+void ksharp_wake_up_interruptible(struct wait_queue_head *head);
+void ksharp_wake_up_interruptible_all(struct wait_queue_head *head);
+s32 ksharp_signal_pending(void);
+
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);
 void ksharp_printk(s32 level, const char *text, u32 length);
@@ -168,6 +192,10 @@ u32 ksharp_current_comm(char *buffer, u32 size);
 /* ksharp_time.c */
 void ksharp_msleep(u32 milliseconds);
 u64 ksharp_ktime_get_ns(void);
+u64 ksharp_jiffies(void);
+u32 ksharp_hz(void);
+u64 ksharp_msecs_to_jiffies(u32 milliseconds);
+u32 ksharp_jiffies_to_msecs(u64 ticks);
 
 /* ksharp_uaccess.c */
 size_t ksharp_copy_from_user(void *to, const void __user *from, size_t count);

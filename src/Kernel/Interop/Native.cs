@@ -141,6 +141,43 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_spin_trylock"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int ksharp_spin_trylock(void* spinLock);
 
+        // ksharp_wait.c
+        internal const int WaitEntrySize = 64; // KSHARP_WAIT_ENTRY_SIZE
+        [RuntimeImport(Shim, "ksharp_waitqueue_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_waitqueue_create();
+        [RuntimeImport(Shim, "ksharp_waitqueue_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_waitqueue_destroy(void* queue);
+        [RuntimeImport(Shim, "ksharp_wait_init"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_wait_init(void* entry, int exclusive);
+        [RuntimeImport(Shim, "ksharp_wait_prepare"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_wait_prepare(void* queue, void* entry);
+        [RuntimeImport(Shim, "ksharp_wait_schedule"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern long ksharp_wait_schedule(long timeout);
+        [RuntimeImport(Shim, "ksharp_wait_finish"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_wait_finish(void* queue, void* entry);
+        [RuntimeImport(Shim, "ksharp_wake_up_interruptible"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_wake_up_interruptible(void* queue);
+        [RuntimeImport(Shim, "ksharp_wake_up_interruptible_all"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_wake_up_interruptible_all(void* queue);
+        [RuntimeImport(Shim, "ksharp_signal_pending"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_signal_pending();
+
+        // ksharp_completion.c
+        [RuntimeImport(Shim, "ksharp_completion_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_completion_create();
+        [RuntimeImport(Shim, "ksharp_completion_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_completion_destroy(void* done);
+        [RuntimeImport(Shim, "ksharp_wait_for_completion_interruptible"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_wait_for_completion_interruptible(void* done);
+        [RuntimeImport(Shim, "ksharp_wait_for_completion_interruptible_timeout"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern long ksharp_wait_for_completion_interruptible_timeout(void* done, long timeout);
+        [RuntimeImport(Shim, "ksharp_complete"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_complete(void* done);
+        [RuntimeImport(Shim, "ksharp_complete_all"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_complete_all(void* done);
+        [RuntimeImport(Shim, "ksharp_reinit_completion"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_reinit_completion(void* done);
+
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void* ksharp_mutex_create(void* lockClass, nuint dataSize, void** data);
@@ -172,6 +209,14 @@ namespace KernelSharp.Interop
         internal static extern void ksharp_msleep(uint milliseconds);
         [RuntimeImport(Shim, "ksharp_ktime_get_ns"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern ulong ksharp_ktime_get_ns();
+        [RuntimeImport(Shim, "ksharp_jiffies"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern ulong ksharp_jiffies();
+        [RuntimeImport(Shim, "ksharp_hz"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_hz();
+        [RuntimeImport(Shim, "ksharp_msecs_to_jiffies"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern ulong ksharp_msecs_to_jiffies(uint milliseconds);
+        [RuntimeImport(Shim, "ksharp_jiffies_to_msecs"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_jiffies_to_msecs(ulong ticks);
 
         // ksharp_task.c
         [RuntimeImport(Shim, "ksharp_current_pid"), MethodImpl(MethodImplOptions.InternalCall)]

@@ -94,6 +94,9 @@ namespace KernelSharp.Sync
             _data = data;
         }
 
+        /// <summary>The mutex held, or null (for a wait that releases and retakes it).</summary>
+        internal readonly void* Held => _mutex;
+
         /// <summary>The guarded data, for as long as this guard holds the lock.</summary>
         public readonly ref T Data
         {

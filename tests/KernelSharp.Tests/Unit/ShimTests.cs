@@ -24,6 +24,18 @@ public class ShimTests
         }
     }
 
+    // C# reserves a wait queue entry's bytes on its stack; the shim checks the kernel's entry fits in that many.
+    [Fact]
+    public void The_wait_entry_size_is_the_same_on_both_sides()
+    {
+        string header = File.ReadAllText(Path.Combine(Root, "src", "Native", "ksharp.h"));
+        string raw = File.ReadAllText(Path.Combine(Root, "src", "Kernel", "Interop", "Native.cs"));
+        string c = Regex.Match(header, @"#define KSHARP_WAIT_ENTRY_SIZE (\d+)").Groups[1].Value;
+        string csharp = Regex.Match(raw, @"const int WaitEntrySize = (\d+);").Groups[1].Value;
+        Assert.NotEmpty(c);
+        Assert.Equal(c, csharp);
+    }
+
     // Each shim's prototype in ksharp.h lets the compiler check its definition (6.12 warns
     // for any global function without one, and the build fails on warnings in shims).
     [Fact]
