@@ -29,6 +29,10 @@ struct proc_dir_entry;
 struct resource;
 struct seq_file;
 struct spinlock;
+struct timer_list;
+struct ksharp_timer;
+struct work_struct;
+struct ksharp_work;
 struct wait_queue_entry;
 struct wait_queue_head;
 
@@ -159,6 +163,28 @@ void ksharp_wait_finish(struct wait_queue_head *head, struct wait_queue_entry *e
 void ksharp_wake_up_interruptible(struct wait_queue_head *head);
 void ksharp_wake_up_interruptible_all(struct wait_queue_head *head);
 s32 ksharp_signal_pending(void);
+
+/* ksharp_timer.c */
+struct ksharp_timer *ksharp_timer_create(void (*callback)(struct timer_list *), size_t data_size, void **data);
+struct spinlock *ksharp_timer_lock(struct ksharp_timer *timer);
+void ksharp_timer_start(struct ksharp_timer *timer, s64 delay);
+s32 ksharp_timer_cancel(struct ksharp_timer *timer);
+void ksharp_timer_shutdown(struct ksharp_timer *timer);
+void ksharp_timer_destroy(struct ksharp_timer *timer);
+struct ksharp_timer *ksharp_timer_begin(struct timer_list *t);
+void *ksharp_timer_data(struct ksharp_timer *timer);
+void ksharp_timer_end(struct ksharp_timer *timer, s64 next);
+
+/* ksharp_work.c */
+struct ksharp_work *ksharp_work_create(void (*callback)(struct work_struct *), s32 high_priority, size_t data_size, void **data);
+struct mutex *ksharp_work_lock(struct ksharp_work *work);
+s32 ksharp_work_schedule(struct ksharp_work *work, s64 delay);
+s32 ksharp_work_cancel(struct ksharp_work *work);
+void ksharp_work_shutdown(struct ksharp_work *work);
+void ksharp_work_destroy(struct ksharp_work *work);
+struct ksharp_work *ksharp_work_begin(struct work_struct *w);
+void *ksharp_work_data(struct ksharp_work *work);
+void ksharp_work_end(struct ksharp_work *work, s64 next);
 
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);

@@ -178,6 +178,34 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_reinit_completion"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_reinit_completion(void* done);
 
+        // ksharp_timer.c (ksharp_timer_begin, _data and _end are called by the generated glue)
+        [RuntimeImport(Shim, "ksharp_timer_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_timer_create(void* callback, nuint dataSize, void** data);
+        [RuntimeImport(Shim, "ksharp_timer_lock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_timer_lock(void* timer);
+        [RuntimeImport(Shim, "ksharp_timer_start"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_timer_start(void* timer, long delay);
+        [RuntimeImport(Shim, "ksharp_timer_cancel"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_timer_cancel(void* timer);
+        [RuntimeImport(Shim, "ksharp_timer_shutdown"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_timer_shutdown(void* timer);
+        [RuntimeImport(Shim, "ksharp_timer_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_timer_destroy(void* timer);
+
+        // ksharp_work.c (ksharp_work_begin, _data and _end are called by the generated glue)
+        [RuntimeImport(Shim, "ksharp_work_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_work_create(void* callback, int highPriority, nuint dataSize, void** data);
+        [RuntimeImport(Shim, "ksharp_work_lock"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_work_lock(void* work);
+        [RuntimeImport(Shim, "ksharp_work_schedule"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_work_schedule(void* work, long delay);
+        [RuntimeImport(Shim, "ksharp_work_cancel"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_work_cancel(void* work);
+        [RuntimeImport(Shim, "ksharp_work_shutdown"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_work_shutdown(void* work);
+        [RuntimeImport(Shim, "ksharp_work_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_work_destroy(void* work);
+
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void* ksharp_mutex_create(void* lockClass, nuint dataSize, void** data);

@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KernelSharp.Tool.Build;
 
 /// <summary>
-/// Refuses sleeping where the CPU cannot be given up (KS0008): while a spin lock is held. A
+/// Refuses sleeping where the CPU cannot be given up (KS0008): in a timer handler, in a wait
+/// condition, and while a spin lock is held. A
 /// spin lock's guard must be held by a <c>using</c>, so the held region is the using's scope
 /// (the rest of the block for a using declaration); in it, no call may reach a library
 /// member marked [MaySleep] (a mutex, a user-memory copy, an allocation with Gfp.Kernel, a
@@ -28,6 +29,24 @@ public static class AtomicContextChecker
         var graph = new DriverCallGraph(compilation, driverTrees);
         var sleeps = new SleepFinder(graph);
         var problems = new List<string>();
+        // Code that runs where the CPU cannot be given up as a whole: timer handlers (softirq
+        // context) and wait conditions (tested with the task already marked asleep).
+        var atomicMembers = new (string Interface, string Member, string Where)[]
+        {
+            ("KernelSharp.Time.ITimerHandler`1", "Expired", "a timer handler runs in softirq context"),
+            ("KernelSharp.Sync.IWaitCondition", "IsMet", "a wait condition is tested with the task already marked asleep"),
+        };
+        foreach (var (contractName, memberName, where) in atomicMembers)
+        {
+            if (compilation.GetTypeByMetadataName(contractName) is not { } contract)
+                continue;
+            foreach (var (method, body) in graph.Bodies)
+                if (method.ContainingType.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, contract)
+                        && i.GetMembers(memberName).Any(m => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(m), method))))
+                    foreach (IOperation operation in body.DescendantsAndSelf())
+                        if (sleeps.Why(operation) is { } why)
+                            problems.Add($"{SourcePosition.Of(operation.Syntax.GetLocation())}: error {Id}: {why}, and {where}: it must not sleep. Defer what sleeps to a work item (KernelSharp.Tasks.Work), or do it where the wait returns");
+        }
         foreach (IOperation body in graph.Bodies.Values)
             foreach (IOperation operation in body.DescendantsAndSelf())
             {

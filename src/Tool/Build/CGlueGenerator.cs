@@ -41,6 +41,9 @@ public static class CGlueGenerator
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             AppendSeqShow(c, names, i, model.SeqShowTypes[i]);
 
+        for (int i = 0; i < model.Callbacks.Count; i++)
+            AppendCallback(c, names, i, model.Callbacks[i]);
+
         // What the C# side needs the address of, handed to its init in declaration order.
         c.Append($"\nstatic const void *const {names.FileOperationsTables}[] = {{\n");
         for (int i = 0; i < model.FileOperations.Count; i++)
@@ -49,6 +52,10 @@ public static class CGlueGenerator
         c.Append($"\nstatic const void *const {names.ShowFunctions}[] = {{\n");
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             c.Append($"\t{names.CWrapper(GlueNames.SeqShowEntry(i))},\n");
+        c.Append("\tNULL\n};\n");
+        c.Append($"\nstatic const void *const {names.CallbackFunctions}[] = {{\n");
+        for (int i = 0; i < model.Callbacks.Count; i++)
+            c.Append($"\t{names.CWrapper(GlueNames.CallbackEntry(i))},\n");
         c.Append("\tNULL\n};\n");
 
         foreach (ModuleParameter parameter in model.Parameters)
@@ -76,7 +83,7 @@ public static class CGlueGenerator
 
             	if (ret)
             		return ret;
-            	ret = {{names.CSharpEntry(GlueNames.Init)}}({{names.FileOperationsTables}}, {{names.ShowFunctions}}, {{names.Storage}});
+            	ret = {{names.CSharpEntry(GlueNames.Init)}}({{names.FileOperationsTables}}, {{names.ShowFunctions}}, {{names.CallbackFunctions}}, {{names.Storage}});
             	if (ret)
             		ksharp_runtime_exit();
             	return ret;
@@ -137,6 +144,19 @@ public static class CGlueGenerator
         c.Append($"\n/* seq_file show function of {typeName}. */\n");
         c.Append(Wrapper($"static int {names.CWrapper(what)}(struct seq_file *seq, void *unused)", "int",
             $"{names.CSharpEntry(what)}(seq)"));
+    }
+
+    // The kernel's callback for a timer or work handler type: the shim takes the data's lock,
+    // the C# handler runs, and the shim rearms or requeues as the handler asked, then unlocks.
+    private static void AppendCallback(StringBuilder c, GlueNames names, int index, CallbackType type)
+    {
+        string what = GlueNames.CallbackEntry(index);
+        var (kind, parameter) = type.Kind == CallbackKind.Timer ? ("timer", "struct timer_list *t") : ("work", "struct work_struct *w");
+        string argument = type.Kind == CallbackKind.Timer ? "t" : "w";
+        c.Append($"\n/* {(type.Kind == CallbackKind.Timer ? "Timer" : "Work")} callback of {type.TypeName}. */\n");
+        c.Append($"static void {names.CWrapper(what)}({parameter})\n{{\n");
+        c.Append($"\tstruct ksharp_{kind} *{kind} = ksharp_{kind}_begin({argument});\n\n");
+        c.Append($"\tksharp_{kind}_end({kind}, {names.CSharpEntry(what)}(ksharp_{kind}_data({kind})));\n}}\n");
     }
 
     // A callback from the kernel into C#.

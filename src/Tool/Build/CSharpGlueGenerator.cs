@@ -29,7 +29,7 @@ public static class CSharpGlueGenerator
                 internal static unsafe class ModuleEntryPoints
                 {
                     [global::System.Runtime.RuntimeExport("{{names.CSharpEntry(GlueNames.Init)}}")]
-                    private static int Init(void** fileOperationsTables, void** showFunctions, void** storage)
+                    private static int Init(void** fileOperationsTables, void** showFunctions, void** callbacks, void** storage)
                     {
 
             """);
@@ -37,6 +37,8 @@ public static class CSharpGlueGenerator
             s.Append($"            global::KernelSharp.Glue.FileOperationsTable<{model.FileOperations[i].TypeName}>.Set(fileOperationsTables[{i}]);\n");
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             s.Append($"            global::KernelSharp.Glue.SeqShowFunction<{model.SeqShowTypes[i]}>.Set(showFunctions[{i}]);\n");
+        for (int i = 0; i < model.Callbacks.Count; i++)
+            s.Append($"            global::KernelSharp.Glue.CallbackFunction<{model.Callbacks[i].TypeName}>.Set(callbacks[{i}]);\n");
         int storageSlot = 0;
         foreach (var (_, field) in GlueNames.StorageSlots(model))
             s.Append($"            {field} = (nint)storage[{storageSlot++}];\n");
@@ -70,6 +72,13 @@ public static class CSharpGlueGenerator
         {
             string what = GlueNames.SeqShowEntry(i);
             s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static int {GlueNames.CSharpMethod(what)}(void* seq) => {model.SeqShowTypes[i]}.Show(global::KernelSharp.Glue.EntryPoints.Seq(seq)).ToErrno();\n");
+        }
+        for (int i = 0; i < model.Callbacks.Count; i++)
+        {
+            CallbackType callback = model.Callbacks[i];
+            string what = GlueNames.CallbackEntry(i);
+            string entry = callback.Kind == CallbackKind.Timer ? "TimerExpired" : "WorkRun";
+            s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static long {GlueNames.CSharpMethod(what)}(void* data) => global::KernelSharp.Glue.CallbackEntries.{entry}<{callback.TypeName}, {callback.DataType}>(data);\n");
         }
         for (int i = 0; i < model.DeviceTypes.Count; i++)
         {

@@ -26,9 +26,18 @@ public sealed record DriverModel(
     /// <summary>Where the driver creates mutexes: each site is a lockdep class.</summary>
     public IReadOnlyList<LockClassSite> LockClasses { get; init; } = [];
 
+    /// <summary>Timer and work handler types: each gets a kernel callback in the generated C.</summary>
+    public IReadOnlyList<CallbackType> Callbacks { get; init; } = [];
+
     /// <summary>Modules whose exports this one uses ([assembly: ModuleDependency]).</summary>
     public IReadOnlyList<ModuleDependency> Dependencies { get; init; } = [];
 }
+
+/// <summary>What calls a handler type back: a kernel timer (softirq context) or a work item (a kernel worker).</summary>
+public enum CallbackKind { Timer, Work }
+
+/// <summary>A type implementing ITimerHandler&lt;TData&gt; or IWorkHandler&lt;TData&gt;: the handler and its data type.</summary>
+public sealed record CallbackType(string TypeName, CallbackKind Kind, string DataType);
 
 /// <summary>A C signature's parameter: C# keyword and name.</summary>
 public sealed record SymbolParameter(string Type, string Name);

@@ -22,6 +22,7 @@ public sealed class GlueNames(string module)
 
     /// <summary>The arrays the C glue hands to the C# init, in this order.</summary>
     public string FileOperationsTables => $"{Module}_fops_tables";
+    public string CallbackFunctions => $"{Module}_callbacks";
     public string ShowFunctions => $"{Module}_show_functions";
     public string Storage => $"{Module}_storage";
 
@@ -57,6 +58,7 @@ public sealed class GlueNames(string module)
     public const string Exit = "exit";
     public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
     public static string SeqShowEntry(int index) => $"show{index}";
+    public static string CallbackEntry(int index) => $"callback{index}";
     public static string DeviceReleaseEntry(int index) => $"device_release{index}";
     public static string ExportEntry(string symbol) => $"export_{symbol}";
     public string ImportStub(string symbol) => $"{Module}__import_{symbol}";
@@ -98,7 +100,7 @@ public sealed class GlueNames(string module)
     /// <summary>Every entry of a driver: (what, C return type, C prototype arguments).</summary>
     public static IEnumerable<(string What, string CReturn, string CParameters)> Entries(DriverModel model)
     {
-        yield return (Init, "int", "const void *const *fops_tables, const void *const *show_functions, void *const *storage");
+        yield return (Init, "int", "const void *const *fops_tables, const void *const *show_functions, const void *const *callbacks, void *const *storage");
         yield return (Exit, "void", "void");
         for (int i = 0; i < model.FileOperations.Count; i++)
             foreach (FileOperationSlot slot in FileOperationSlot.All)
@@ -106,6 +108,8 @@ public sealed class GlueNames(string module)
                     yield return (FileOperationEntry(i, slot.Operation), slot.CReturn, slot.EntryParameters(model.FileOperations[i]));
         for (int i = 0; i < model.SeqShowTypes.Count; i++)
             yield return (SeqShowEntry(i), "int", "struct seq_file *seq");
+        for (int i = 0; i < model.Callbacks.Count; i++)
+            yield return (CallbackEntry(i), "s64", "void *data");
         for (int i = 0; i < model.DeviceTypes.Count; i++)
             yield return (DeviceReleaseEntry(i), "void", "struct ksharp_shared *shared");
         foreach (ExportedFunction export in model.Exports)

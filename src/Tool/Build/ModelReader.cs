@@ -72,6 +72,7 @@ public static class ModelReader
                 throw new BuildError($"{Where(type)}: a seq_file show type must be internal or public so the generated entry points can call it");
             shows.Add(Display(type));
         }
+        var callbacks = ReadCallbacks(compilation, types);
         var exports = new List<ExportedFunction>();
         var imports = new List<ImportedFunction>();
         var variables = new List<SharedVariable>();
@@ -108,7 +109,30 @@ public static class ModelReader
         {
             Exports = exports, Imports = imports, Variables = variables, Dependencies = dependencies,
             LockClasses = LockClassReader.Read(compilation),
+            Callbacks = callbacks,
         };
+    }
+
+    /// <summary>The driver's timer and work handler types, in declaration order.</summary>
+    private static List<CallbackType> ReadCallbacks(CSharpCompilation compilation, List<INamedTypeSymbol> types)
+    {
+        INamedTypeSymbol? timer = compilation.GetTypeByMetadataName("KernelSharp.Time.ITimerHandler`1");
+        INamedTypeSymbol? work = compilation.GetTypeByMetadataName("KernelSharp.Tasks.IWorkHandler`1");
+        var callbacks = new List<CallbackType>();
+        foreach (INamedTypeSymbol type in types)
+            foreach (INamedTypeSymbol contract in type.AllInterfaces)
+            {
+                CallbackKind? kind = SymbolEqualityComparer.Default.Equals(contract.OriginalDefinition, timer) ? CallbackKind.Timer
+                    : SymbolEqualityComparer.Default.Equals(contract.OriginalDefinition, work) ? CallbackKind.Work : null;
+                if (kind is null || type.IsAbstract)
+                    continue;
+                if (type.IsGenericType)
+                    throw new BuildError($"{Where(type)}: a timer or work handler type cannot be generic: the generated glue calls it by name");
+                if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+                    throw new BuildError($"{Where(type)}: a timer or work handler type must be internal or public so the generated entry points can call it");
+                callbacks.Add(new CallbackType(Display(type), kind.Value, Display(contract.TypeArguments[0])));
+            }
+        return callbacks;
     }
 
     /// <summary>

@@ -55,6 +55,25 @@ public sealed class AtomicContextTests
         Assert.Contains("error KS0008: 'Helpers.Run' may sleep (it reaches 'Sleeper.Work'), and a spin lock is held here", errors[1]);
     }
 
+    // A timer handler runs in softirq context, a wait condition with the task marked asleep: neither may sleep.
+    [Fact]
+    public void Timer_handlers_and_wait_conditions_may_not_sleep()
+    {
+        IReadOnlyList<string> errors = Errors("public static void Poke() { }", """
+            public sealed class Tick : KernelSharp.Time.ITimerHandler<Counter>
+            {
+                public static KernelSharp.Time.TimerNext Expired(ref Counter data) { KernelSharp.Time.Delay.Sleep(1); return KernelSharp.Time.TimerNext.Stop; }
+            }
+            public struct Ready : KernelSharp.Sync.IWaitCondition
+            {
+                public readonly bool IsMet() { using (KernelSharp.Sync.MutexGuard held = SnippetModule.s_mutex.Lock()) return true; }
+            }
+            """);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("error KS0008: 'Delay.Sleep' may sleep, and a timer handler runs in softirq context: it must not sleep.", errors[0]);
+        Assert.Contains("error KS0008: 'Mutex.Lock' may sleep, and a wait condition is tested with the task already marked asleep: it must not sleep.", errors[1]);
+    }
+
     [Fact]
     public void The_error_names_the_call_and_the_line_the_lock_was_taken()
     {

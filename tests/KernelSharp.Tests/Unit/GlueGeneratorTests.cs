@@ -27,7 +27,7 @@ public class GlueGeneratorTests
     public void C_glue_calls_each_csharp_entry_point_directly_and_declares_it()
     {
         string c = CGlueGenerator.GenerateC(PowerOff);
-        foreach (string call in new[] { "ret = poweroff__cs_init(poweroff_fops_tables, poweroff_show_functions, poweroff_storage);", "\tpoweroff__cs_exit();", "\tpoweroff__cs_param_set_port((s64)value);" })
+        foreach (string call in new[] { "ret = poweroff__cs_init(poweroff_fops_tables, poweroff_show_functions, poweroff_callbacks, poweroff_storage);", "\tpoweroff__cs_exit();", "\tpoweroff__cs_param_set_port((s64)value);" })
             Assert.Contains(call, c);
         foreach (var (what, ret, parameters) in GlueNames.Entries(PowerOff))
             Assert.Contains($"{ret} poweroff__cs_{what}({parameters});\n", c);

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel timers (<linux/timer.h>). A ksharp_timer is a timer_list, a spin lock and the C#
+ * data the handler and process context share, in one allocation whose layout only C knows.
+ * The generated glue's callback for each handler type brackets the C# handler with
+ * ksharp_timer_begin (the lock) and ksharp_timer_end (the rearm the handler asked for, then
+ * the unlock); process context reaches the data under the same lock with softirqs off.
+ * Teardown marks the timer dying, so a running handler cannot rearm it, then waits for
+ * the handler with del_timer_sync.
+ */
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include "ksharp.h"
+
+struct ksharp_timer {
+	struct timer_list timer;
+	spinlock_t lock;
+	bool dying;
+	unsigned long period_start;	/* the expiry that fired: a rearm counts from it, not from now */
+	long data[] __aligned(16);
+};
+
+static struct lock_class_key ksharp_timer_key;
+
+struct ksharp_timer *ksharp_timer_create(void (*callback)(struct timer_list *), size_t data_size, void **data)
+{
+	struct ksharp_timer *timer;
+
+	if (data_size > KMALLOC_MAX_SIZE - sizeof(*timer))
+		return ERR_PTR(-ENOMEM);
+	timer = kzalloc(sizeof(*timer) + data_size, GFP_KERNEL | __GFP_NOWARN);
+	if (!timer)
+		return ERR_PTR(-ENOMEM);
+	timer_setup(&timer->timer, callback, 0);
+	spin_lock_init(&timer->lock);
+	lockdep_set_class_and_name(&timer->lock, &ksharp_timer_key, "ksharp_timer_data");
+	*data = timer->data;
+	return ksharp_track(timer);
+}
+
+/* The lock that guards the data (for a SpinLockGuard in process context). */
+struct spinlock *ksharp_timer_lock(struct ksharp_timer *timer)
+{
+	return &timer->lock;
+}
+
+/* mod_timer: fires once @delay jiffies from now (again, if it was pending: the new time wins). */
+void ksharp_timer_start(struct ksharp_timer *timer, s64 delay)
+{
+	spin_lock_bh(&timer->lock);
+	if (!timer->dying)
+		mod_timer(&timer->timer, jiffies + (delay < 0 ? 0 : delay));
+	spin_unlock_bh(&timer->lock);
+}
+
+/* del_timer_sync: not pending, and its handler not running, when this returns. */
+s32 ksharp_timer_cancel(struct ksharp_timer *timer)
+{
+	return del_timer_sync(&timer->timer);
+}
+
+/* Stops it for good (a handler running now cannot rearm it) and waits for its handler. */
+void ksharp_timer_shutdown(struct ksharp_timer *timer)
+{
+	spin_lock_bh(&timer->lock);
+	timer->dying = true;
+	spin_unlock_bh(&timer->lock);
+	del_timer_sync(&timer->timer);
+}
+
+void ksharp_timer_destroy(struct ksharp_timer *timer)
+{
+	ksharp_untrack(timer);
+	kfree(timer);
+}
+
+/* In the generated callback: the timer of @t, its lock taken (softirqs are already off here). */
+struct ksharp_timer *ksharp_timer_begin(struct timer_list *t)
+{
+	struct ksharp_timer *timer = from_timer(timer, t, timer);
+
+	spin_lock(&timer->lock);
+	timer->period_start = timer->timer.expires;
+	return timer;
+}
+
+void *ksharp_timer_data(struct ksharp_timer *timer)
+{
+	return timer->data;
+}
+
+/* After the C# handler: rearm @next jiffies after the expiry that fired, if > 0 and not dying. */
+void ksharp_timer_end(struct ksharp_timer *timer, s64 next)
+{
+	if (next > 0 && !timer->dying)
+		mod_timer(&timer->timer, timer->period_start + next);
+	spin_unlock(&timer->lock);
+}

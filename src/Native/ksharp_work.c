@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Work items (<linux/workqueue.h>). A ksharp_work is a delayed_work (a plain one is a
+ * delayed one with no delay), the workqueue it goes to, a mutex and the C# data its
+ * handler and process context share, in one allocation whose layout only C knows. The
+ * generated glue's callback for each handler type runs the C# handler between
+ * ksharp_work_begin and ksharp_work_end, with the mutex held (a handler may sleep).
+ * Teardown marks it dying, so the handler cannot queue it again, and cancels it with
+ * cancel_delayed_work_sync, which waits for a handler that is running.
+ */
+#include <linux/err.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "ksharp.h"
+
+struct ksharp_work {
+	struct delayed_work work;
+	struct workqueue_struct *queue;
+	struct mutex lock;
+	bool dying;
+	long data[] __aligned(16);
+};
+
+static struct lock_class_key ksharp_work_key;
+
+/* @high_priority: the system's high-priority queue (what replaces a tasklet), else the system queue. */
+struct ksharp_work *ksharp_work_create(void (*callback)(struct work_struct *), s32 high_priority, size_t data_size, void **data)
+{
+	struct ksharp_work *work;
+
+	if (data_size > KMALLOC_MAX_SIZE - sizeof(*work))
+		return ERR_PTR(-ENOMEM);
+	work = kzalloc(sizeof(*work) + data_size, GFP_KERNEL | __GFP_NOWARN);
+	if (!work)
+		return ERR_PTR(-ENOMEM);
+	INIT_DELAYED_WORK(&work->work, callback);
+	work->queue = high_priority ? system_highpri_wq : system_wq;
+	__mutex_init(&work->lock, "ksharp_work_data", &ksharp_work_key);
+	*data = work->data;
+	return ksharp_track(work);
+}
+
+/* The mutex that guards the data (for a MutexGuard in process context). */
+struct mutex *ksharp_work_lock(struct ksharp_work *work)
+{
+	return &work->lock;
+}
+
+/* queue_delayed_work: 1 if queued, 0 if it was queued already (or is being torn down). */
+s32 ksharp_work_schedule(struct ksharp_work *work, s64 delay)
+{
+	if (READ_ONCE(work->dying))
+		return 0;
+	return queue_delayed_work(work->queue, &work->work, delay < 0 ? 0 : delay);
+}
+
+/* cancel_delayed_work_sync: not queued, and its handler not running, when this returns. */
+s32 ksharp_work_cancel(struct ksharp_work *work)
+{
+	return cancel_delayed_work_sync(&work->work);
+}
+
+/* Stops it for good (a running handler cannot queue it again) and waits for its handler. */
+void ksharp_work_shutdown(struct ksharp_work *work)
+{
+	WRITE_ONCE(work->dying, true);
+	cancel_delayed_work_sync(&work->work);
+}
+
+void ksharp_work_destroy(struct ksharp_work *work)
+{
+	mutex_destroy(&work->lock);
+	ksharp_untrack(work);
+	kfree(work);
+}
+
+/* In the generated callback: the work item of @w, its mutex taken. */
+struct ksharp_work *ksharp_work_begin(struct work_struct *w)
+{
+	struct ksharp_work *work = container_of(to_delayed_work(w), struct ksharp_work, work);
+
+	mutex_lock(&work->lock);
+	return work;
+}
+
+void *ksharp_work_data(struct ksharp_work *work)
+{
+	return work->data;
+}
+
+/* After the C# handler: queue it again @next jiffies from now if >= 0 and not dying; unlock. */
+void ksharp_work_end(struct ksharp_work *work, s64 next)
+{
+	if (next >= 0 && !READ_ONCE(work->dying))
+		queue_delayed_work(work->queue, &work->work, next);
+	mutex_unlock(&work->lock);
+}
