@@ -18,6 +18,8 @@
 struct cdev;
 struct device;
 struct file;
+struct fasync_struct;
+struct poll_table_struct;
 struct inode;
 struct ksharp_shared;
 struct file_operations;
@@ -185,6 +187,13 @@ void ksharp_work_destroy(struct ksharp_work *work);
 struct ksharp_work *ksharp_work_begin(struct work_struct *w);
 void *ksharp_work_data(struct ksharp_work *work);
 void ksharp_work_end(struct ksharp_work *work, s64 next);
+
+/* ksharp_poll.c */
+void ksharp_poll_wait(struct file *file, struct wait_queue_head *queue, struct poll_table_struct *table);
+struct fasync_struct **ksharp_fasync_create(void);
+void ksharp_fasync_destroy(struct fasync_struct **head);
+s32 ksharp_fasync_helper(s32 fd, struct file *file, s32 on, struct fasync_struct **head);
+void ksharp_kill_fasync(struct fasync_struct **head, s32 writable);
 
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);

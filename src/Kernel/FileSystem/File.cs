@@ -14,6 +14,9 @@ namespace KernelSharp.FileSystem
 
         internal File(void* file) { _file = file; }
 
+        /// <summary>The kernel's struct file, for the library's shims.</summary>
+        internal void* Pointer => _file;
+
         /// <summary>The open flags (O_ACCMODE bits, O_NONBLOCK, ...), as in <c>f_flags</c>.</summary>
         public OpenFlags Flags => (OpenFlags)Native.ksharp_file_flags(_file);
 

@@ -63,6 +63,21 @@ namespace KernelSharp.FileSystem
         static abstract Result<long> Ioctl(File file, IoctlCommand command, IoctlArgument argument);
     }
 
+    /// <summary>poll(2), select(2) and epoll: register the wait queues whose wake-up may change the
+    /// answer with <see cref="PollTable.Wait"/>, then say what is ready now. It may take a mutex to
+    /// look, but never waits for readiness itself: the kernel does that.</summary>
+    public interface IPoll : IFileOperations
+    {
+        static abstract PollMask Poll(File file, PollTable table);
+    }
+
+    /// <summary>fcntl(F_SETFL, O_ASYNC) and its undoing (also at the last close): add the file to, or
+    /// remove it from, the <see cref="AsyncNotifier"/> that sends SIGIO (<see cref="AsyncNotifier.Update"/>).</summary>
+    public interface IFasync : IFileOperations
+    {
+        static abstract Result Fasync(File file, int fd, bool on);
+    }
+
     // With per-open state.
 
     /// <summary>A type whose static methods are file operations with per-open state <typeparamref name="TState"/>.</summary>
@@ -122,5 +137,17 @@ namespace KernelSharp.FileSystem
     public interface IIoctl<TState> : IFileOperations<TState> where TState : unmanaged
     {
         static abstract Result<long> Ioctl(in TState state, File file, IoctlCommand command, IoctlArgument argument);
+    }
+
+    /// <summary>poll(2), as <see cref="IPoll"/>, with the open file's state.</summary>
+    public interface IPoll<TState> : IFileOperations<TState> where TState : unmanaged
+    {
+        static abstract PollMask Poll(in TState state, File file, PollTable table);
+    }
+
+    /// <summary>fasync, as <see cref="IFasync"/>, with the open file's state.</summary>
+    public interface IFasync<TState> : IFileOperations<TState> where TState : unmanaged
+    {
+        static abstract Result Fasync(in TState state, File file, int fd, bool on);
     }
 }

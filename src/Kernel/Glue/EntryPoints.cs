@@ -92,6 +92,8 @@ namespace KernelSharp.Glue
 
         public static IoctlArgument Argument(nuint argument) => new(argument);
 
+        public static PollTable PollTable(void* file, void* table) => new(file, table);
+
         /// <summary>lseek's whence as the enum; unknown values pass through and the driver refuses them.</summary>
         public static SeekOrigin Origin(int whence) => (SeekOrigin)whence;
 

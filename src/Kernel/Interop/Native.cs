@@ -206,6 +206,18 @@ namespace KernelSharp.Interop
         [RuntimeImport(Shim, "ksharp_work_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_work_destroy(void* work);
 
+        // ksharp_poll.c
+        [RuntimeImport(Shim, "ksharp_poll_wait"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_poll_wait(void* file, void* queue, void* table);
+        [RuntimeImport(Shim, "ksharp_fasync_create"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void* ksharp_fasync_create();
+        [RuntimeImport(Shim, "ksharp_fasync_destroy"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_fasync_destroy(void* head);
+        [RuntimeImport(Shim, "ksharp_fasync_helper"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_fasync_helper(int fd, void* file, int on, void* head);
+        [RuntimeImport(Shim, "ksharp_kill_fasync"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_kill_fasync(void* head, int writable);
+
         // ksharp_mutex.c
         [RuntimeImport(Shim, "ksharp_mutex_create"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void* ksharp_mutex_create(void* lockClass, nuint dataSize, void** data);

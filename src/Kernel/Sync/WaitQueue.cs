@@ -52,6 +52,9 @@ namespace KernelSharp.Sync
 
         public readonly bool IsEmpty => _queue == null;
 
+        /// <summary>The kernel's wait_queue_head, for poll_wait.</summary>
+        internal readonly void* Head => Required(_queue);
+
         /// <summary>wait_event_interruptible: sleeps until <paramref name="condition"/> is met (Ok) or a signal arrives (ERESTARTSYS).</summary>
         [MaySleep]
         public readonly Result WaitInterruptible<TCondition>(TCondition condition) where TCondition : struct, IWaitCondition =>

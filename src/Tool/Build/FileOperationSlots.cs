@@ -2,7 +2,7 @@ namespace KernelSharp.Tool.Build;
 
 /// <summary>The file operations a type can implement, each an interface named I + the operation (see FileOperationSlot for each).</summary>
 [Flags]
-public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32 }
+public enum FileOperation { None = 0, Open = 1, Release = 2, Read = 4, Write = 8, Seek = 16, Ioctl = 32, Poll = 64, Fasync = 128 }
 
 
 /// <summary>
@@ -50,6 +50,11 @@ public sealed record FileOperationSlot(
             "nint", ", nint buffer, nuint length, long* position",
             arguments => $"Write({arguments}, {Glue}.Reader(buffer, length), ref *position)",
             call => $"{Glue}.SizeReturn({call})"),
+        new(FileOperation.Poll, "poll", "__poll_t",
+            "struct file *file, struct poll_table_struct *table", ", struct poll_table_struct *table", ", table",
+            "uint", ", void* table",
+            arguments => $"Poll({arguments}, {Glue}.PollTable(file, table))",
+            call => $"(uint){call}"),
         new(FileOperation.Ioctl, "unlocked_ioctl", "long",
             "struct file *file, unsigned int command, unsigned long argument",
             ", unsigned int command, unsigned long argument", ", command, argument",
@@ -67,6 +72,12 @@ public sealed record FileOperationSlot(
             "struct inode *inode, struct file *file", "", "",
             "int", "",
             arguments => $"Release({arguments})"),
+        // The kernel passes fd first; the entry takes the file first like every other.
+        new(FileOperation.Fasync, "fasync", "int",
+            "int fd, struct file *file, int on", ", int fd, int on", ", fd, on",
+            "int", ", int fd, int on",
+            arguments => $"Fasync({arguments}, fd, on != 0)",
+            call => $"{call}.ToErrno()"),
     ];
 
     /// <summary>Open allocates the state, so it is the one entry that is not given it.</summary>

@@ -1,6 +1,7 @@
 // A test module for waiting in a booted kernel: wait queues (a condition on data a mutex
 // guards, as a condition variable, and a condition on an atomic flag with a timeout) and
-// completions, each behind a device whose read blocks until a write lets it through.
+// completions, each behind a device whose read blocks until a write lets it through; and
+// poll/select readiness and SIGIO for the mailbox.
 using System;
 using KernelSharp;
 using KernelSharp.Devices;
@@ -15,6 +16,7 @@ public sealed class WaitingModule : IKernelModule
 {
     internal static Mutex<Mailbox> s_mailbox;
     internal static WaitQueue s_mail;
+    internal static AsyncNotifier s_async;
     internal static Atomic32 s_flag;
     internal static WaitQueue s_flagged;
     internal static Completion s_done;
@@ -25,6 +27,8 @@ public sealed class WaitingModule : IKernelModule
         Result result = Mutex<Mailbox>.Create(out s_mailbox);
         if (result.IsOk)
             result = WaitQueue.Create(out s_mail);
+        if (result.IsOk)
+            result = AsyncNotifier.Create(out s_async);
         if (result.IsOk)
             result = WaitQueue.Create(out s_flagged);
         if (result.IsOk)
@@ -45,6 +49,7 @@ public sealed class WaitingModule : IKernelModule
         s_mailDevice.Dispose();
         s_done.Dispose();
         s_flagged.Dispose();
+        s_async.Dispose();
         s_mail.Dispose();
         s_mailbox.Dispose();
     }
@@ -59,9 +64,21 @@ public struct Mailbox : IDisposable
     public void Dispose() { }
 }
 
-/// <summary>/dev/ckmail: a write posts its first byte; a read takes one, sleeping while there is none (EAGAIN with O_NONBLOCK).</summary>
-public sealed class MailDevice : IRead, IWrite
+/// <summary>
+/// /dev/ckmail: a write posts its first byte; a read takes one, sleeping while there is none
+/// (EAGAIN with O_NONBLOCK). Always writable, readable while a letter waits; a write sends SIGIO.
+/// </summary>
+public sealed class MailDevice : IRead, IWrite, IPoll, IFasync
 {
+    public static PollMask Poll(File file, PollTable table)
+    {
+        table.Wait(WaitingModule.s_mail);
+        using MutexGuard<Mailbox> guard = WaitingModule.s_mailbox.Lock();
+        return guard.Data.Count > 0 ? PollMask.Readable | PollMask.Writable : PollMask.Writable;
+    }
+
+    public static Result Fasync(File file, int fd, bool on) => WaitingModule.s_async.Update(file, fd, on);
+
     public static Result<nint> Write(File file, UserReader source, ref long position)
     {
         nint length = (nint)source.Length;
@@ -78,6 +95,7 @@ public sealed class MailDevice : IRead, IWrite
             guard.Data.Last = first[0];
         }
         WaitingModule.s_mail.WakeUp();
+        WaitingModule.s_async.Notify();
         return length;
     }
 

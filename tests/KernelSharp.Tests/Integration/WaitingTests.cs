@@ -5,7 +5,7 @@ namespace KernelSharp.Tests.Integration;
 
 // Wait queues and completions in a booted kernel (tests/Drivers/Waiting): a read sleeps until
 // a write in another process lets it through, a signal ends the sleep with EINTR, O_NONBLOCK
-// gives EAGAIN, and a timed wait runs out.
+// gives EAGAIN, and a timed wait runs out; poll and select report readiness, and SIGIO comes.
 [Trait("Category", "Integration")]
 public partial class WaitingTests
 {
@@ -56,6 +56,42 @@ public partial class WaitingTests
         AssertWaited(result, "flag", @"read 1 byte 'f'", 900, 3000);
         AssertWaited(result, "flag", @"read 1 byte 't'", 1900, 4000);
         AssertWaited(result, "flag", @"read failed EINTR", 250, 1900);
+    }
+
+    [Fact]
+    public async Task Poll_and_select_report_readiness_when_it_changes_and_a_write_sends_sigio()
+    {
+        var result = await Guest.Run("""
+            insmod /waiting.ko || exit 10
+            echo "empty: $(/ksblock /dev/ckmail --poll 300)"
+            echo "empty: $(/ksblock /dev/ckmail --select 300)"
+            /ksblock /dev/ckmail --sigio 5000 > /tmp/sigio & notified=$!
+            sleep 1
+            printf a > /dev/ckmail
+            wait $notified
+            echo "sigio: $(tail -n1 /tmp/sigio)"
+            echo "letter: $(/ksblock /dev/ckmail --poll 300)"
+            echo "letter: $(/ksblock /dev/ckmail --select 300)"
+            /ksblock /dev/ckmail --nonblock > /dev/null
+            echo "taken: $(/ksblock /dev/ckmail --poll 300)"
+            echo "nobody: $(/ksblock /dev/ckmail --sigio 500 | tail -n1)"
+            ( sleep 1; printf b > /dev/ckmail ) &
+            echo "woken: $(/ksblock /dev/ckmail --poll-in 5000)"
+            rmmod waiting || exit 11
+            """, [Block], Guest.Module("tests/Drivers/Waiting"));
+
+        GuestAssert.ScriptExited(result, 0);
+        // Empty: writable at once, never readable. A letter: readable and writable at once. SIGIO comes with a
+        // write (about a second after asking), and not without one.
+        AssertWaited(result, "empty", "poll out", 0, 200);
+        AssertWaited(result, "empty", "select write", 0, 200);
+        AssertWaited(result, "sigio", "SIGIO", 900, 3000);
+        AssertWaited(result, "letter", "poll in out", 0, 200);
+        AssertWaited(result, "letter", "select read write", 0, 200);
+        AssertWaited(result, "taken", "poll out", 0, 200);
+        GuestAssert.Contains(result, "nobody: ksblock: no SIGIO");
+        // A poll for reading waits until the write's wake-up of the queue it registered.
+        AssertWaited(result, "woken", "poll in", 900, 3000);
     }
 
     // A line "<what>: ksblock: <outcome> after N ms" with N in [min, max].
