@@ -59,6 +59,18 @@ public static class Guest
         }
     }
 
+    /// <summary>Every sample (a directory of C# under samples/), relative to the repository root.</summary>
+    public static TheoryData<string> Samples => [.. CSharpProjects("samples")];
+
+    /// <summary>Every C# driver: the samples and the C# test drivers under tests/Drivers.</summary>
+    public static TheoryData<string> CSharpDrivers => [.. CSharpProjects("samples").Concat(CSharpProjects("tests/Drivers"))];
+
+    private static IEnumerable<string> CSharpProjects(string under) =>
+        Directory.EnumerateDirectories(Path.Combine(Toolchain.RepositoryRoot, under))
+            .Where(directory => Directory.EnumerateFiles(directory, "*.cs").Any())
+            .Select(directory => $"{under}/{Path.GetFileName(directory)}")
+            .Order(StringComparer.Ordinal);
+
     public static Task<BuildOutput> Hello => Module("samples/Hello");
     public static Task<BuildOutput> PowerOff => Module("samples/PowerOff");
     public static Task<BuildOutput> CoreChecks => Module("tests/Drivers/CoreChecks");

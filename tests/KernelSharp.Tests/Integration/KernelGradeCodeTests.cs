@@ -13,14 +13,7 @@ namespace KernelSharp.Tests.Integration;
 public class KernelGradeCodeTests
 {
     [Theory]
-    [InlineData("samples/Hello")]
-    [InlineData("samples/HelloParams")]
-    [InlineData("samples/PowerOff")]
-    [InlineData("samples/Skull")]
-    [InlineData("samples/SkullUser")]
-    [InlineData("samples/Scull")]
-    [InlineData("tests/Drivers/CoreChecks")]
-    [InlineData("tests/Drivers/Preemption")]
+    [MemberData(nameof(Guest.CSharpDrivers), MemberType = typeof(Guest))]
     public async Task The_compiled_csharp_in_the_module_follows_the_kernels_code_rules(string project)
     {
         BuildOutput built = await Guest.Module(project);

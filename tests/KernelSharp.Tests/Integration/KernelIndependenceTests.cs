@@ -72,12 +72,7 @@ public class KernelIndependenceTests
         ?? throw new InvalidOperationException($"no source for {objectName} in {work}");
 
     [Theory]
-    [InlineData("samples/Hello")]
-    [InlineData("samples/PowerOff")]
-    [InlineData("samples/Scull")]
-    [InlineData("samples/HelloParams")]
-    [InlineData("samples/Skull")]
-    [InlineData("samples/SkullUser")]
+    [MemberData(nameof(Guest.Samples), MemberType = typeof(Guest))]
     public async Task The_csharp_assembly_is_byte_identical_while_everything_is_compiled_and_linked_for_each_kernel(string sample)
     {
         var images = KernelImages.OnHost();
