@@ -65,7 +65,12 @@ namespace KernelSharp.Time
 
         public readonly bool IsEmpty => _timer == null;
 
-        /// <summary>mod_timer: fire once, <paramref name="jiffies"/> from now (a pending expiry is replaced). Never sleeps.</summary>
+        /// <summary>
+        /// mod_timer: fire once, <paramref name="jiffies"/> from now (a pending expiry is replaced).
+        /// Never sleeps. From the timer's own handler it asks for a rearm when the handler returns.
+        /// (From its own handler, <see cref="LockData"/> and <see cref="Cancel"/> would deadlock:
+        /// they stop the kernel with a BUG that says so.)
+        /// </summary>
         public readonly void Start(long jiffies) => Native.ksharp_timer_start(Required(), jiffies);
 
         /// <summary>del_timer_sync: not armed, and its handler not running, when this returns; true if it was armed.</summary>

@@ -44,7 +44,7 @@ public sealed class DeferredModule : IKernelModule
         s_finished.Dispose();
     }
 
-    /// <summary>The rounds a write asked for (a decimal number, at most 100 000).</summary>
+    /// <summary>The rounds a write asked for (a decimal number, at most 100 000; negative: the handler restarts its timer with Start instead of asking to fire again).</summary>
     internal static Result<int> Rounds(ref UserReader source)
     {
         Span<byte> text = stackalloc byte[8];
@@ -54,7 +54,7 @@ public sealed class DeferredModule : IKernelModule
         ReadOnlySpan<byte> digits = text.Slice(0, (int)copied.Value);
         if (digits.Length > 0 && digits[^1] == (byte)'\n')
             digits = digits.Slice(0, digits.Length - 1);
-        return int.TryParse(digits, out int rounds) && rounds > 0 && rounds <= 100_000 ? rounds : Error.EINVAL;
+        return int.TryParse(digits, out int rounds) && rounds != 0 && rounds >= -100_000 && rounds <= 100_000 ? rounds : Error.EINVAL;
     }
 }
 
@@ -63,6 +63,7 @@ public struct Rounds : IDisposable
 {
     public int Left;
     public int Done;
+    public bool ByStart;
     public ulong Started;
     public ulong Last;
 
@@ -79,7 +80,12 @@ public sealed class Ticker : ITimerHandler<Rounds>
         data.Done++;
         data.Last = Jiffies.Now;
         if (--data.Left > 0)
-            return TimerNext.After(Period);
+        {
+            if (!data.ByStart)
+                return TimerNext.After(Period);
+            DeferredModule.s_timer.Start(Period); // from its own handler: a rearm when it returns
+            return TimerNext.Stop;
+        }
         DeferredModule.s_finished.WakeUp();
         return TimerNext.Stop;
     }
@@ -120,7 +126,8 @@ public sealed class TimerDevice : IRead, IWrite
             return rounds.Error;
         using (SpinLockGuard<Rounds> guard = DeferredModule.s_timer.LockData())
         {
-            guard.Data.Left = rounds.Value;
+            guard.Data.Left = Math.Abs(rounds.Value);
+            guard.Data.ByStart = rounds.Value < 0;
             guard.Data.Done = 0;
             guard.Data.Started = Jiffies.Now;
         }
@@ -155,7 +162,7 @@ public sealed class WorkDevice : IRead, IWrite
             return rounds.Error;
         using (MutexGuard<Rounds> guard = DeferredModule.s_work.LockData())
         {
-            guard.Data.Left = rounds.Value;
+            guard.Data.Left = Math.Abs(rounds.Value);
             guard.Data.Done = 0;
             guard.Data.Started = Jiffies.Now;
         }

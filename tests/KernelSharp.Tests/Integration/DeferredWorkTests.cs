@@ -17,6 +17,8 @@ public partial class DeferredWorkTests
             insmod /deferred.ko || exit 10
             echo 50 > /dev/cktimer
             cat /dev/cktimer
+            echo -20 > /dev/cktimer
+            cat /dev/cktimer
             echo 20 > /dev/ckwork
             cat /dev/ckwork
             echo 100000 > /dev/cktimer
@@ -29,11 +31,15 @@ public partial class DeferredWorkTests
 
         GuestAssert.ScriptExited(result, 0);
         // 50 rounds 10 ms apart, each counted from the expiry before it: 49 periods between the first and the last.
-        var timer = TimerLine().Match(result.Console);
-        Assert.True(timer.Success, $"no timer line\n{result.Describe(consoleLines: 30)}");
+        var timers = TimerLine().Matches(result.Console);
+        Assert.True(timers.Count == 2, $"{timers.Count} timer lines\n{result.Describe(consoleLines: 30)}");
+        var timer = timers[0];
         Assert.Equal("50", timer.Groups["done"].Value);
         long period = long.Parse(timer.Groups["period"].Value), took = long.Parse(timer.Groups["took"].Value);
         Assert.InRange(took, 49 * period, 49 * period + 2 * period);
+        // 20 rounds, each restarted by the handler's own Start (a rearm from when it returns: never early).
+        Assert.Equal("20", timers[1].Groups["done"].Value);
+        Assert.True(long.Parse(timers[1].Groups["took"].Value) >= 19 * period, timers[1].Value);
         Assert.Matches(@"deferred: work ran 20 times in \d+ jiffies", result.Console);
         GuestAssert.Contains(result, "refused nonsense");
         // Unloaded mid-run: the timer had rounds left, and each data was disposed once, after its handler stopped.
