@@ -86,11 +86,6 @@ namespace KernelSharp.FileSystem
             _head = null;
         }
 
-        private readonly void* Required()
-        {
-            if (_head == null)
-                Environment.FailFast("InvalidOperationException: async notifier that was never created or already freed");
-            return _head;
-        }
+        private readonly void* Required() => KernelObject.Required(_head, "InvalidOperationException: async notifier that was never created or already freed");
     }
 }

@@ -66,11 +66,6 @@ namespace KernelSharp.Sync
             _done = null;
         }
 
-        private readonly void* Required()
-        {
-            if (_done == null)
-                Environment.FailFast("InvalidOperationException: completion that was never created or already freed");
-            return _done;
-        }
+        private readonly void* Required() => KernelObject.Required(_done, "InvalidOperationException: completion that was never created or already freed");
     }
 }

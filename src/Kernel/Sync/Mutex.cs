@@ -92,12 +92,7 @@ namespace KernelSharp.Sync
     /// <summary>What both mutex types do the same way.</summary>
     internal static unsafe class MutexCalls
     {
-        public static void* Required(void* mutex)
-        {
-            if (mutex == null)
-                Environment.FailFast("InvalidOperationException: lock of a mutex that was never created or already freed");
-            return mutex;
-        }
+        public static void* Required(void* mutex) => KernelObject.Required(mutex, "InvalidOperationException: lock of a mutex that was never created or already freed");
 
         /// <summary>mutex_lock_interruptible: Ok, or ERESTARTSYS when a signal ended the wait.</summary>
         public static Result LockInterruptible(void* mutex) =>

@@ -79,12 +79,7 @@ namespace KernelSharp.Sync
     /// <summary>What both spin lock types do the same way.</summary>
     internal static unsafe class SpinLockCalls
     {
-        public static void* Required(void* spinLock)
-        {
-            if (spinLock == null)
-                Environment.FailFast("InvalidOperationException: lock of a spin lock that was never created or already freed");
-            return spinLock;
-        }
+        public static void* Required(void* spinLock) => KernelObject.Required(spinLock, "InvalidOperationException: lock of a spin lock that was never created or already freed");
 
         /// <summary>Takes <paramref name="spinLock"/> in <paramref name="mode"/>; returns it, and the interrupt flags irqsave saved.</summary>
         public static void* Lock(void* spinLock, SpinLockMode mode, out ulong flags)

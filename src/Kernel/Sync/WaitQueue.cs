@@ -126,7 +126,7 @@ namespace KernelSharp.Sync
             WaitEntry entry = default;
             Native.ksharp_wait_init(&entry, exclusive ? 1 : 0);
             Result result = Result.Ok;
-            left = timeout == Jiffies.Forever ? Jiffies.Forever : timeout;
+            left = timeout;
             while (true)
             {
                 int pending = Native.ksharp_wait_prepare(Required(_queue), &entry);
@@ -149,12 +149,7 @@ namespace KernelSharp.Sync
             return result;
         }
 
-        private static void* Required(void* queue)
-        {
-            if (queue == null)
-                Environment.FailFast("InvalidOperationException: wait queue that was never created or already freed");
-            return queue;
-        }
+        private static void* Required(void* queue) => KernelObject.Required(queue, "InvalidOperationException: wait queue that was never created or already freed");
 
         /// <summary>Room for a struct wait_queue_entry on the waiter's stack (KSHARP_WAIT_ENTRY_SIZE; the shim checks it fits).</summary>
         [InlineArray(Native.WaitEntrySize / 8)]

@@ -103,11 +103,6 @@ namespace KernelSharp.Tasks
             _data = null;
         }
 
-        private readonly void* Required()
-        {
-            if (_work == null)
-                Environment.FailFast("InvalidOperationException: work item that was never created or already freed");
-            return _work;
-        }
+        private readonly void* Required() => KernelObject.Required(_work, "InvalidOperationException: work item that was never created or already freed");
     }
 }

@@ -80,9 +80,8 @@ namespace KernelSharp.Time
         /// <summary>The data, with the handler kept out (spin_lock_bh) until the guard is disposed.</summary>
         public readonly SpinLockGuard<TData> LockData()
         {
-            void* spinLock = Native.ksharp_timer_lock(Required());
-            Native.ksharp_spin_lock_bh(spinLock);
-            return new SpinLockGuard<TData>(spinLock, _data, SpinLockMode.BottomHalves, 0);
+            void* spinLock = SpinLockCalls.Lock(Native.ksharp_timer_lock(Required()), SpinLockMode.BottomHalves, out ulong flags);
+            return new SpinLockGuard<TData>(spinLock, _data, SpinLockMode.BottomHalves, flags);
         }
 
         [MaySleep]
@@ -97,11 +96,6 @@ namespace KernelSharp.Time
             _data = null;
         }
 
-        private readonly void* Required()
-        {
-            if (_timer == null)
-                Environment.FailFast("InvalidOperationException: timer that was never created or already freed");
-            return _timer;
-        }
+        private readonly void* Required() => KernelObject.Required(_timer, "InvalidOperationException: timer that was never created or already freed");
     }
 }
