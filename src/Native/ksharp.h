@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/atomic.h>
 #include <linux/lockdep_types.h>
+#include <linux/slab.h>
 
 struct cdev;
 struct device;
@@ -255,6 +256,24 @@ static inline void ksharp_untrack(const void *object)
 {
 	if (!IS_ERR_OR_NULL(object))
 		atomic_long_dec(&ksharp_live_allocations);
+}
+
+/*
+ * A zeroed block: @header bytes for the kernel object (its layout is C's), then, 16-byte
+ * aligned, @data_size bytes of C# data at *data, in one allocation so the data never moves.
+ * NULL when it is too large or memory runs out. Process context (GFP_KERNEL).
+ */
+static inline void *ksharp_zalloc_with_data(size_t header, size_t data_size, void **data)
+{
+	size_t offset = ALIGN(header, 16);
+	char *block;
+
+	if (data_size > KMALLOC_MAX_SIZE - offset)
+		return NULL;
+	block = kzalloc(offset + data_size, GFP_KERNEL | __GFP_NOWARN);
+	if (block)
+		*data = block + offset;
+	return block;
 }
 
 /* The KERN_* prefix of log level 0 (KERN_EMERG) to 7 (KERN_DEBUG); "" (the default level) otherwise. */

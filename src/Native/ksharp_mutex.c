@@ -20,18 +20,13 @@ static struct ksharp_lock_class ksharp_mutex_default_class = { .name = "ksharp_m
  */
 struct mutex *ksharp_mutex_create(struct ksharp_lock_class *lock_class, size_t data_size, void **data)
 {
-	size_t offset = ALIGN(sizeof(struct mutex), 16);
-	struct mutex *mutex;
+	struct mutex *mutex = ksharp_zalloc_with_data(sizeof(*mutex), data_size, data);
 
-	if (!lock_class)
-		lock_class = &ksharp_mutex_default_class;
-	if (data_size > KMALLOC_MAX_SIZE - offset)
-		return ERR_PTR(-ENOMEM);
-	mutex = kzalloc(offset + data_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!mutex)
 		return ERR_PTR(-ENOMEM);
+	if (!lock_class)
+		lock_class = &ksharp_mutex_default_class;
 	__mutex_init(mutex, lock_class->name, &lock_class->key);
-	*data = (char *)mutex + offset;
 	return ksharp_track(mutex);
 }
 

@@ -18,15 +18,11 @@ struct ksharp_shared {
 /* A block with one reference and @data_size zeroed bytes at *data; ERR_PTR(-ENOMEM). */
 struct ksharp_shared *ksharp_shared_create(size_t data_size, void **data)
 {
-	struct ksharp_shared *shared;
+	struct ksharp_shared *shared = ksharp_zalloc_with_data(sizeof(*shared), data_size, data);
 
-	if (data_size > KMALLOC_MAX_SIZE - KSHARP_SHARED_DATA)
-		return ERR_PTR(-ENOMEM);
-	shared = kzalloc(KSHARP_SHARED_DATA + data_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!shared)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&shared->refs, 1);
-	*data = (char *)shared + KSHARP_SHARED_DATA;
 	return ksharp_track(shared);
 }
 

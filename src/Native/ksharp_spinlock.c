@@ -20,19 +20,14 @@ static struct ksharp_lock_class ksharp_spinlock_default_class = { .name = "kshar
  */
 spinlock_t *ksharp_spinlock_create(struct ksharp_lock_class *lock_class, size_t data_size, void **data)
 {
-	size_t offset = ALIGN(sizeof(spinlock_t), 16);
-	spinlock_t *lock;
+	spinlock_t *lock = ksharp_zalloc_with_data(sizeof(*lock), data_size, data);
 
-	if (!lock_class)
-		lock_class = &ksharp_spinlock_default_class;
-	if (data_size > KMALLOC_MAX_SIZE - offset)
-		return ERR_PTR(-ENOMEM);
-	lock = kzalloc(offset + data_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!lock)
 		return ERR_PTR(-ENOMEM);
+	if (!lock_class)
+		lock_class = &ksharp_spinlock_default_class;
 	spin_lock_init(lock);
 	lockdep_set_class_and_name(lock, &lock_class->key, lock_class->name);
-	*data = (char *)lock + offset;
 	return ksharp_track(lock);
 }
 

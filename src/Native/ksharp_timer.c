@@ -32,18 +32,14 @@ static struct lock_class_key ksharp_timer_key;
 
 struct ksharp_timer *ksharp_timer_create(void (*callback)(struct timer_list *), size_t data_size, void **data)
 {
-	struct ksharp_timer *timer;
+	struct ksharp_timer *timer = ksharp_zalloc_with_data(offsetof(struct ksharp_timer, data), data_size, data);
 
-	if (data_size > KMALLOC_MAX_SIZE - sizeof(*timer))
-		return ERR_PTR(-ENOMEM);
-	timer = kzalloc(sizeof(*timer) + data_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!timer)
 		return ERR_PTR(-ENOMEM);
 	timer_setup(&timer->timer, callback, 0);
 	timer->handler_cpu = -1;
 	spin_lock_init(&timer->lock);
 	lockdep_set_class_and_name(&timer->lock, &ksharp_timer_key, "ksharp_timer_data");
-	*data = timer->data;
 	return ksharp_track(timer);
 }
 

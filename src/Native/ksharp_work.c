@@ -39,17 +39,13 @@ static void ksharp_work_not_own_handler(struct ksharp_work *work, const char *wh
 /* @high_priority: the system's high-priority queue (what replaces a tasklet), else the system queue. */
 struct ksharp_work *ksharp_work_create(void (*callback)(struct work_struct *), s32 high_priority, size_t data_size, void **data)
 {
-	struct ksharp_work *work;
+	struct ksharp_work *work = ksharp_zalloc_with_data(offsetof(struct ksharp_work, data), data_size, data);
 
-	if (data_size > KMALLOC_MAX_SIZE - sizeof(*work))
-		return ERR_PTR(-ENOMEM);
-	work = kzalloc(sizeof(*work) + data_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!work)
 		return ERR_PTR(-ENOMEM);
 	INIT_DELAYED_WORK(&work->work, callback);
 	work->queue = high_priority ? system_highpri_wq : system_wq;
 	__mutex_init(&work->lock, "ksharp_work_data", &ksharp_work_key);
-	*data = work->data;
 	return ksharp_track(work);
 }
 
