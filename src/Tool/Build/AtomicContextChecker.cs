@@ -37,16 +37,11 @@ public static class AtomicContextChecker
             ("KernelSharp.Sync.IWaitCondition", "IsMet", "a wait condition is tested with the task already marked asleep"),
         };
         foreach (var (contractName, memberName, where) in atomicMembers)
-        {
-            if (compilation.GetTypeByMetadataName(contractName) is not { } contract)
-                continue;
-            foreach (var (method, body) in graph.Bodies)
-                if (method.ContainingType.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, contract)
-                        && i.GetMembers(memberName).Any(m => SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(m), method))))
-                    foreach (IOperation operation in body.DescendantsAndSelf())
+            foreach (IMethodSymbol member in compilation.GetTypeByMetadataName(contractName)?.GetMembers(memberName).OfType<IMethodSymbol>() ?? [])
+                foreach (IMethodSymbol method in graph.ImplementationsOf(member))
+                    foreach (IOperation operation in graph.Bodies[method].DescendantsAndSelf())
                         if (sleeps.Why(operation) is { } why)
                             problems.Add($"{SourcePosition.Of(operation.Syntax.GetLocation())}: error {Id}: {why}, and {where}: it must not sleep. Defer what sleeps to a work item (KernelSharp.Tasks.Work), or do it where the wait returns");
-        }
         foreach (IOperation body in graph.Bodies.Values)
             foreach (IOperation operation in body.DescendantsAndSelf())
             {
@@ -91,7 +86,8 @@ public static class AtomicContextChecker
     {
         switch (operation)
         {
-            case IUsingOperation statement when statement.Locals.Any(l => isGuard(l.Type)) || (statement.Resources is ILocalReferenceOperation r && isGuard(r.Type)) || isGuard((statement.Resources as IConversionOperation)?.Operand.Type ?? statement.Resources.Type):
+            // using (var guard = ...) declares it; using (guard) and using (x.Lock()) name it (through a conversion, if any).
+            case IUsingOperation statement when statement.Locals.Any(l => isGuard(l.Type)) || isGuard((statement.Resources as IConversionOperation)?.Operand.Type ?? statement.Resources.Type):
                 return [statement.Body];
             case IUsingDeclarationOperation declaration when DriverCallGraph.UsingLocals(declaration).Any(l => isGuard(l.Type)) && declaration.Parent is IBlockOperation block:
                 return block.Operations.SkipWhile(o => o != declaration).Skip(1);
@@ -103,22 +99,24 @@ public static class AtomicContextChecker
     /// <summary>Whether a call may sleep, and through which of the driver's methods.</summary>
     private sealed class SleepFinder(DriverCallGraph graph)
     {
-        private readonly Dictionary<IMethodSymbol, string?> _driverMethods = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, Sleeper?> _driverMethods = new(SymbolEqualityComparer.Default);
 
         /// <summary>Why the operation may sleep ("'Mutex.Lock' may sleep"), or null.</summary>
-        public string? Why(IOperation site)
+        public string? Why(IOperation site) => Find(site)?.ToString();
+
+        private Sleeper? Find(IOperation site)
         {
             foreach (IMethodSymbol? callee in DriverCallGraph.Callees(site))
-                if (callee is not null && (Library(callee, site) ?? Driver(callee)) is { } why)
-                    return why;
+                if (callee is not null && (Library(callee, site) ?? Driver(callee)) is { } sleeper)
+                    return sleeper;
             return null;
         }
 
-        private string? Driver(IMethodSymbol callee)
+        private Sleeper? Driver(IMethodSymbol callee)
         {
             foreach (IMethodSymbol target in graph.DriverTargets(callee))
             {
-                if (_driverMethods.TryGetValue(target, out string? known))
+                if (_driverMethods.TryGetValue(target, out Sleeper? known))
                 {
                     if (known is not null)
                         return known;
@@ -126,18 +124,14 @@ public static class AtomicContextChecker
                 }
                 _driverMethods[target] = null; // a recursive call adds nothing
                 foreach (IOperation operation in graph.Bodies[target].DescendantsAndSelf())
-                    if (Why(operation) is { } inner)
-                    {
-                        string why = $"'{Name(target)}' may sleep (it reaches {inner.Split(" may sleep")[0]})";
-                        _driverMethods[target] = why;
-                        return why;
-                    }
+                    if (Find(operation) is { } inner)
+                        return _driverMethods[target] = new Sleeper(Name(target), inner.Member);
             }
             return null;
         }
 
         // [MaySleep] on the member, its property, or a type that contains it.
-        private static string? Library(IMethodSymbol callee, IOperation site)
+        private static Sleeper? Library(IMethodSymbol callee, IOperation site)
         {
             AttributeData? attribute = MaySleep(callee.OriginalDefinition) ?? (callee.AssociatedSymbol is { } property ? MaySleep(property) : null);
             for (INamedTypeSymbol? type = callee.ContainingType?.OriginalDefinition; attribute is null && type is not null; type = type.ContainingType)
@@ -148,7 +142,7 @@ public static class AtomicContextChecker
                 && Arguments(site).FirstOrDefault(a => a.Parameter?.Name == parameter) is { Value.ConstantValue: { HasValue: true, Value: not null } flags }
                 && Convert.ToInt64(flags.Value) != 0)
                 return null; // Gfp.Atomic or Gfp.NoWait
-            return $"'{Name(callee)}' may sleep";
+            return new Sleeper(Name(callee), null);
         }
 
         private static AttributeData? MaySleep(ISymbol symbol) =>
@@ -163,5 +157,11 @@ public static class AtomicContextChecker
 
         private static string Name(IMethodSymbol method) =>
             $"{method.ContainingType.Name}.{(method.AssociatedSymbol is IPropertySymbol property ? property.Name : method.Name)}";
+    }
+
+    /// <summary>A member that may sleep and, for a driver method, the next call on the way to the sleep.</summary>
+    private sealed record Sleeper(string Member, string? Via)
+    {
+        public override string ToString() => Via is null ? $"'{Member}' may sleep" : $"'{Member}' may sleep (it reaches '{Via}')";
     }
 }

@@ -151,11 +151,11 @@ public static class CGlueGenerator
     private static void AppendCallback(StringBuilder c, GlueNames names, int index, CallbackType type)
     {
         string what = GlueNames.CallbackEntry(index);
-        var (kind, parameter) = type.Kind == CallbackKind.Timer ? ("timer", "struct timer_list *t") : ("work", "struct work_struct *w");
-        string argument = type.Kind == CallbackKind.Timer ? "t" : "w";
-        c.Append($"\n/* {(type.Kind == CallbackKind.Timer ? "Timer" : "Work")} callback of {type.TypeName}. */\n");
-        c.Append($"static void {names.CWrapper(what)}({parameter})\n{{\n");
-        c.Append($"\tstruct ksharp_{kind} *{kind} = ksharp_{kind}_begin({argument});\n\n");
+        // The shim's prefix (ksharp_timer_*, ksharp_work_*) and the kernel's type the callback receives.
+        var (kind, kernelType) = type.Kind == CallbackKind.Timer ? ("timer", "timer_list") : ("work", "work_struct");
+        c.Append($"\n/* {type.Kind} callback of {type.TypeName}. */\n");
+        c.Append($"static void {names.CWrapper(what)}(struct {kernelType} *callback)\n{{\n");
+        c.Append($"\tstruct ksharp_{kind} *{kind} = ksharp_{kind}_begin(callback);\n\n");
         c.Append($"\tksharp_{kind}_end({kind}, {names.CSharpEntry(what)}(ksharp_{kind}_data({kind})));\n}}\n");
     }
 

@@ -56,6 +56,10 @@ public sealed class DriverCallGraph
         return reached;
     }
 
+    /// <summary>The driver's implementations of <paramref name="member"/> (an interface member), with their bodies.</summary>
+    public IEnumerable<IMethodSymbol> ImplementationsOf(IMethodSymbol member) =>
+        _implementations[member.OriginalDefinition].Where(Bodies.ContainsKey);
+
     /// <summary>The driver methods with a body that a call of <paramref name="callee"/> may run.</summary>
     public IEnumerable<IMethodSymbol> DriverTargets(IMethodSymbol callee) =>
         _implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition).Where(Bodies.ContainsKey);
