@@ -67,6 +67,15 @@ public struct Rounds : IDisposable
     public ulong Started;
     public ulong Last;
 
+    /// <summary>Starts counting <paramref name="rounds"/> rounds (negative: the timer handler restarts its timer with Start; the work handler ignores that).</summary>
+    public void Begin(int rounds)
+    {
+        Left = Math.Abs(rounds);
+        ByStart = rounds < 0;
+        Done = 0;
+        Started = Jiffies.Now;
+    }
+
     public void Dispose() => Log.Info($"deferred: data disposed after {Done} rounds");
 }
 
@@ -125,12 +134,7 @@ public sealed class TimerDevice : IRead, IWrite
         if (rounds.Failed)
             return rounds.Error;
         using (SpinLockGuard<Rounds> guard = DeferredModule.s_timer.LockData())
-        {
-            guard.Data.Left = Math.Abs(rounds.Value);
-            guard.Data.ByStart = rounds.Value < 0;
-            guard.Data.Done = 0;
-            guard.Data.Started = Jiffies.Now;
-        }
+            guard.Data.Begin(rounds.Value);
         DeferredModule.s_timer.Start(Ticker.Period);
         return length;
     }
@@ -161,11 +165,7 @@ public sealed class WorkDevice : IRead, IWrite
         if (rounds.Failed)
             return rounds.Error;
         using (MutexGuard<Rounds> guard = DeferredModule.s_work.LockData())
-        {
-            guard.Data.Left = Math.Abs(rounds.Value);
-            guard.Data.Done = 0;
-            guard.Data.Started = Jiffies.Now;
-        }
+            guard.Data.Begin(rounds.Value);
         DeferredModule.s_work.Schedule();
         return length;
     }
