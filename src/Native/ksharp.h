@@ -104,6 +104,7 @@ s64 ksharp_file_position(const struct file *file);
 u32 ksharp_file_major(const struct file *file);
 u32 ksharp_file_minor(const struct file *file);
 void ksharp_file_set_private_data(struct file *file, void *data);
+void ksharp_file_stream_open(struct file *file);
 
 /* ksharp_ioport.c */
 struct resource *ksharp_request_region(u64 start, u64 count, const char *name);
@@ -224,6 +225,12 @@ void ksharp_shared_free(struct ksharp_shared *shared);
 /* ksharp_task.c */
 s32 ksharp_current_pid(void);
 u32 ksharp_current_comm(char *buffer, u32 size);
+u32 ksharp_current_uid(void);
+u32 ksharp_current_euid(void);
+s32 ksharp_current_tty(u32 *major, u32 *minor);
+s32 ksharp_current_cpu(void);
+s32 ksharp_in_interrupt(void);
+s32 ksharp_preempt_count(void);
 
 /* ksharp_time.c */
 void ksharp_msleep(u32 milliseconds);
@@ -232,6 +239,13 @@ u64 ksharp_jiffies(void);
 u32 ksharp_hz(void);
 u64 ksharp_msecs_to_jiffies(u32 milliseconds);
 u32 ksharp_jiffies_to_msecs(u64 ticks);
+void ksharp_usleep_range(u64 min, u64 max);
+void ksharp_udelay(u32 microseconds);
+void ksharp_ktime_get_real(s64 *seconds, s64 *nanoseconds);
+void ksharp_ktime_get_coarse_real(s64 *seconds, s64 *nanoseconds);
+void ksharp_schedule(void);
+s64 ksharp_schedule_timeout(s64 ticks);
+void ksharp_cpu_relax(void);
 
 /* ksharp_uaccess.c */
 size_t ksharp_copy_from_user(void *to, const void __user *from, size_t count);

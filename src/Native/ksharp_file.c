@@ -33,3 +33,9 @@ void ksharp_file_set_private_data(struct file *file, void *data)
 {
 	file->private_data = data;
 }
+
+/* stream_open: the file has no position; lseek, pread and pwrite give ESPIPE. */
+void ksharp_file_stream_open(struct file *file)
+{
+	stream_open(file_inode(file), file);
+}

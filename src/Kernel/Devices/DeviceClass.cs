@@ -43,7 +43,7 @@ namespace KernelSharp.Devices
         /// Creates the device <paramref name="number"/> in this class, which makes
         /// /dev/<paramref name="name"/> appear.
         /// </summary>
-        public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> name, out DeviceNode node)
+        public readonly Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> name, out DeviceNode node)
         {
             node = default;
             if (_class == null)
@@ -61,7 +61,7 @@ namespace KernelSharp.Devices
         }
 
         /// <summary>Creates /dev/<paramref name="baseName"/><paramref name="index"/> (for example scull0).</summary>
-        public Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> baseName, uint index, out DeviceNode node)
+        public readonly Result CreateNode(DeviceNumber number, ReadOnlySpan<byte> baseName, uint index, out DeviceNode node)
         {
             node = default;
             Span<byte> name = stackalloc byte[MaxNameLength];

@@ -34,6 +34,12 @@ namespace KernelSharp.FileSystem
 
         /// <summary>The device number of the node that was opened: which of a driver's minors this is.</summary>
         public DeviceNumber Device => new(Native.ksharp_file_major(_file), Native.ksharp_file_minor(_file));
+
+        /// <summary>
+        /// Makes the file a stream (<c>stream_open</c>), as pipes and sockets are: it has no
+        /// position, so lseek, pread and pwrite give ESPIPE. Call it from Open.
+        /// </summary>
+        public void OpenAsStream() => Native.ksharp_file_stream_open(_file);
     }
 
     /// <summary>Open flags from <c>&lt;uapi/asm-generic/fcntl.h&gt;</c> (identical on every kernel version).</summary>

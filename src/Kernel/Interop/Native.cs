@@ -86,6 +86,8 @@ namespace KernelSharp.Interop
         internal static extern uint ksharp_file_minor(void* file);
         [RuntimeImport(Shim, "ksharp_file_set_private_data"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_file_set_private_data(void* file, void* data);
+        [RuntimeImport(Shim, "ksharp_file_stream_open"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_file_stream_open(void* file);
 
         // ksharp_chrdev.c
         [RuntimeImport(Shim, "ksharp_alloc_chrdev_region"), MethodImpl(MethodImplOptions.InternalCall)]
@@ -257,12 +259,38 @@ namespace KernelSharp.Interop
         internal static extern ulong ksharp_msecs_to_jiffies(uint milliseconds);
         [RuntimeImport(Shim, "ksharp_jiffies_to_msecs"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_jiffies_to_msecs(ulong ticks);
+        [RuntimeImport(Shim, "ksharp_usleep_range"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_usleep_range(ulong min, ulong max);
+        [RuntimeImport(Shim, "ksharp_udelay"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_udelay(uint microseconds);
+        [RuntimeImport(Shim, "ksharp_ktime_get_real"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_ktime_get_real(long* seconds, long* nanoseconds);
+        [RuntimeImport(Shim, "ksharp_ktime_get_coarse_real"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_ktime_get_coarse_real(long* seconds, long* nanoseconds);
+        [RuntimeImport(Shim, "ksharp_schedule"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_schedule();
+        [RuntimeImport(Shim, "ksharp_schedule_timeout"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern long ksharp_schedule_timeout(long ticks);
+        [RuntimeImport(Shim, "ksharp_cpu_relax"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_cpu_relax();
 
         // ksharp_task.c
         [RuntimeImport(Shim, "ksharp_current_pid"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int ksharp_current_pid();
         [RuntimeImport(Shim, "ksharp_current_comm"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern uint ksharp_current_comm(byte* buffer, uint size);
+        [RuntimeImport(Shim, "ksharp_current_uid"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_current_uid();
+        [RuntimeImport(Shim, "ksharp_current_euid"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern uint ksharp_current_euid();
+        [RuntimeImport(Shim, "ksharp_current_tty"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_current_tty(uint* major, uint* minor);
+        [RuntimeImport(Shim, "ksharp_current_cpu"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_current_cpu();
+        [RuntimeImport(Shim, "ksharp_in_interrupt"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_in_interrupt();
+        [RuntimeImport(Shim, "ksharp_preempt_count"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ksharp_preempt_count();
 
         // ksharp_module.c
         [RuntimeImport(Shim, "ksharp_module_get"), MethodImpl(MethodImplOptions.InternalCall)]

@@ -50,6 +50,14 @@ namespace KernelSharp.Memory
         /// <summary>The block's address, for printing (%p, hashed) only.</summary>
         public readonly KernelAddress Address => new(_pointer);
 
+        /// <summary>Where byte <paramref name="offset"/> is, for printing (%p); <see cref="Length"/> gives the end.</summary>
+        public readonly KernelAddress AddressAt(int offset)
+        {
+            if ((uint)offset > (uint)_length)
+                Environment.FailFast("IndexOutOfRangeException: address past the end of a KernelBuffer");
+            return new(_pointer + offset);
+        }
+
         /// <summary>The address, for handing to a shim that keeps it (e.g. a name the kernel points to).</summary>
         internal byte* Pointer => _pointer;
 

@@ -59,6 +59,9 @@ namespace KernelSharp.Memory
             }
         }
 
+        /// <summary>Where the value is, for printing (%p).</summary>
+        public readonly KernelAddress Address => new(_value);
+
         public void Dispose()
         {
             void* block = _block;

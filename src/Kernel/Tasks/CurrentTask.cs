@@ -1,6 +1,7 @@
 // The process a module's code runs for (<linux/sched.h>: current), as LDD's hellop prints it.
 using System;
 using System.Runtime.CompilerServices;
+using KernelSharp.Devices;
 using KernelSharp.Interop;
 
 namespace KernelSharp.Tasks
@@ -13,6 +14,27 @@ namespace KernelSharp.Tasks
     {
         /// <summary>Its PID (<c>current-&gt;pid</c>; the thread's ID).</summary>
         public static int Pid => Native.ksharp_current_pid();
+
+        /// <summary>
+        /// Its real user ID (<c>current_uid()</c>), as the initial user namespace numbers it:
+        /// the same number for the same user whichever task asks.
+        /// </summary>
+        public static uint Uid => Native.ksharp_current_uid();
+
+        /// <summary>Its effective user ID (<c>current_euid()</c>; differs from <see cref="Uid"/> after a setuid exec).</summary>
+        public static uint EffectiveUid => Native.ksharp_current_euid();
+
+        /// <summary>
+        /// The device number of its controlling terminal (<c>tty_devnum</c>), or false when it
+        /// has none (a daemon, or a process started without one).
+        /// </summary>
+        public static bool TryGetControllingTerminal(out DeviceNumber terminal)
+        {
+            uint major, minor;
+            bool has = Native.ksharp_current_tty(&major, &minor) != 0;
+            terminal = has ? new DeviceNumber(major, minor) : default;
+            return has;
+        }
 
         /// <summary>Its command name (<c>current-&gt;comm</c>, at most 15 bytes), copied now.</summary>
         public static TaskCommand Command

@@ -27,6 +27,9 @@ public sealed class AtomicContextTests
     [InlineData("using (var guard = s_lock.LockBottomHalves()) { KernelSharp.Memory.KernelBuffer.Allocate(16, KernelSharp.Memory.Gfp.Kernel, out KernelSharp.Memory.KernelBuffer b); b.Dispose(); }", "'KernelBuffer.Allocate' may sleep")]
     [InlineData("KernelSharp.Memory.Gfp flags = KernelSharp.Memory.Gfp.Atomic; using (var guard = s_lock.Lock()) { KernelSharp.Memory.KernelBuffer.Allocate(16, flags, out KernelSharp.Memory.KernelBuffer b); b.Dispose(); }", "'KernelBuffer.Allocate' may sleep")]
     [InlineData("if (s_lock.TryLock(out var guard)) { using (guard) { KernelSharp.Time.Delay.Sleep(1); } }", "'Delay.Sleep' may sleep")]
+    [InlineData("using (var guard = s_lock.Lock()) { KernelSharp.Time.Delay.SleepRange(10, 20); }", "'Delay.SleepRange' may sleep")]
+    [InlineData("using (var guard = s_lock.Lock()) { KernelSharp.Tasks.Scheduler.Yield(); }", "'Scheduler.Yield' may sleep")]
+    [InlineData("using (var guard = s_lock.Lock()) { KernelSharp.Tasks.Scheduler.Sleep(1); }", "'Scheduler.Sleep' may sleep")]
     public void A_call_that_may_sleep_under_a_spin_lock_is_refused(string body, string why)
     {
         string error = Assert.Single(Errors($"public static void Poke() {{ {body} }}"));
@@ -110,6 +113,9 @@ public sealed class AtomicContextTests
                         KernelSharp.Memory.KernelBuffer.Allocate(16, KernelSharp.Memory.Gfp.Atomic, out KernelSharp.Memory.KernelBuffer b);
                         b.Dispose();
                         Log.Info("counted"u8);
+                        KernelSharp.Time.Delay.Spin(5);
+                        KernelSharp.Tasks.Cpu.Relax();
+                        guard.Data.Count += KernelSharp.Tasks.Cpu.Current + (KernelSharp.Tasks.Cpu.InInterrupt ? 1 : 0);
                     }
                     KernelSharp.Time.Delay.Sleep(1);
                 }
