@@ -26,7 +26,7 @@ namespace KernelSharp.Sync
     /// <item>for a condition on data no lock guards (an atomic flag):
     /// <c>queue.WaitInterruptible(new FlagIsSet())</c>, as <c>wait_event_interruptible(q, flag != 0)</c>;</item>
     /// <item>for data a <see cref="Mutex{T}"/> guards, as Rust's CondVar does:
-    /// <c>while (guard.Data.IsEmpty) { if (queue.WaitInterruptible(ref guard).Failed) return Error.ERESTARTSYS; }</c>.
+    /// <c>while (guard.Data.IsEmpty) { if (queue.WaitInterruptible(in guard).Failed) return Error.ERESTARTSYS; }</c>.
     /// The mutex is released while the task sleeps and held again when the call returns, so
     /// the guard stays valid either way.</item>
     /// </list>
@@ -90,7 +90,7 @@ namespace KernelSharp.Sync
         /// returns: another task may have got there first.
         /// </summary>
         [MaySleep]
-        public readonly Result WaitInterruptible<T>(ref MutexGuard<T> guard) where T : unmanaged, IDisposable
+        public readonly Result WaitInterruptible<T>(in MutexGuard<T> guard) where T : unmanaged, IDisposable
         {
             void* mutex = guard.Held;
             if (mutex == null)

@@ -94,8 +94,21 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
         ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
-        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(SourcePosition.Format).Concat(unsafeReview).ToList();
+        var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning && !IsAtomicNeverAssigned(compilation, d))
+            .Select(SourcePosition.Format).Concat(unsafeReview).ToList();
         return (stream.ToArray(), model, glue, warnings);
+    }
+
+    // CS0649 ("never assigned") on an atomic field is wrong: Atomic32 and friends change through
+    // readonly methods (Interlocked on the field itself), which the compiler does not count.
+    private static bool IsAtomicNeverAssigned(CSharpCompilation compilation, Diagnostic diagnostic)
+    {
+        if (diagnostic.Id != "CS0649" || diagnostic.Location.SourceTree is not { } tree)
+            return false;
+        SyntaxNode node = tree.GetRoot().FindNode(diagnostic.Location.SourceSpan);
+        return compilation.GetSemanticModel(tree).GetDeclaredSymbol(node) is IFieldSymbol { Type: var type }
+            && type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync"
+            && type.GetAttributes().Any(a => a.AttributeClass is { Name: "NoCopyAttribute" });
     }
 
     /// <summary>A partial property (CS9248) or method (CS8795) without its implementing part.</summary>

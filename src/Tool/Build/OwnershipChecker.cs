@@ -76,7 +76,7 @@ public static class OwnershipChecker
                 return;
             string name = value.Syntax.ToString();
             Report(value.Syntax, owned.IsUserMemory(value.Type!)
-                ? $"{what} copies '{name}' ({value.Type!.Name}); both copies would read or write the same user memory again. Pass it by ref"
+                ? $"{what} copies '{name}' ({value.Type!.Name}); {NoCopyReason(value.Type!)}. Pass it by ref"
                 : $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
         }
 
@@ -84,6 +84,12 @@ public static class OwnershipChecker
 
         private void Report(Location at, string message) =>
             problems.Add($"{SourcePosition.Of(at)}: error {Id}: {message}");
+
+        // [NoCopy] values that own nothing: a user-memory view would fetch or store the same
+        // bytes twice; an atomic's copy is a second counter the other CPUs never see.
+        private static string NoCopyReason(ITypeSymbol type) => type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync"
+            ? "the copy would be a separate value that other CPUs never see, not the shared one"
+            : "both copies would read or write the same user memory again";
 
         public override void VisitSimpleAssignment(ISimpleAssignmentOperation operation)
         {

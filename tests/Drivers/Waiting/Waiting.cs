@@ -111,7 +111,7 @@ public sealed class MailDevice : IRead, IWrite, IPoll, IFasync
             {
                 if ((file.Flags & OpenFlags.NonBlocking) != 0)
                     return Error.EAGAIN;
-                if (WaitingModule.s_mail.WaitInterruptible(ref guard).Failed)
+                if (WaitingModule.s_mail.WaitInterruptible(in guard).Failed)
                     return Error.ERESTARTSYS;
             }
             guard.Data.Count--;
