@@ -32,86 +32,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "../../benchmarks/c/scull/scull.h"
 
-static const char *test;
 static const char *path;
 static const char *module;	/* for the ioctl test's sysfs checks; NULL: skip them */
-/* Shared with forked children, so their checks count too. */
-static struct { int passed, failed; } *counts;
-
-/* Deliberately bad user address; volatile so the compiler cannot reason about it. */
-static void *volatile bad_pointer = (void *)1;
-
-static const char *errname(int e)
-{
-	const char *name = strerrorname_np(e);
-
-	return name ? name : "unknown errno";
-}
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		__atomic_fetch_add(&counts->passed, 1, __ATOMIC_RELAXED);
-		printf("scullcheck: PASS %s/%s\n", test, name);
-		return;
-	}
-	__atomic_fetch_add(&counts->failed, 1, __ATOMIC_RELAXED);
-	printf("scullcheck: FAIL %s/%s: ", test, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-/* A system call's outcome: its result, and errno when that is -1. */
-struct res {
-	long ret;
-	int err;
-};
-
-#define SYS(call) ({						\
-	long r_;							\
-	errno = 0;							\
-	r_ = (long)(call);						\
-	(struct res){ r_, r_ < 0 ? errno : 0 };				\
-})
-
-/* "42" or "-1 (EINVAL)", in one of a few rotating buffers. */
-static const char *show(struct res r)
-{
-	static char bufs[4][64];
-	static int next;
-	char *b = bufs[next++ % 4];
-
-	if (r.ret < 0)
-		snprintf(b, sizeof(bufs[0]), "%ld (%s)", r.ret, errname(r.err));
-	else
-		snprintf(b, sizeof(bufs[0]), "%ld", r.ret);
-	return b;
-}
-
-static void want(const char *name, struct res r, long expected)
-{
-	check(r.ret == expected, name, "expected %ld, got %s", expected, show(r));
-}
-
-static void want_err(const char *name, struct res r, int err)
-{
-	check(r.ret == -1 && r.err == err, name, "expected -1 (%s), got %s",
-	      errname(err), show(r));
-}
-
-/* Setup that must work for the test to mean anything: failing ends the run. */
-static void __attribute__((noreturn)) fatal(const char *what)
-{
-	check(0, "setup", "%s: %s", what, errname(errno));
-	printf("scullcheck: %s: %d passed, %d failed\n", test, counts->passed, counts->failed);
-	exit(1);
-}
 
 static int dev_open(int flags)
 {
@@ -904,12 +829,6 @@ static void test_concurrent(void)
 	munmap(race, sizeof(*race));
 }
 
-static int summary(void)
-{
-	printf("scullcheck: %s: %d passed, %d failed\n", test, counts->passed, counts->failed);
-	return counts->failed || !counts->passed;
-}
-
 static int usage(void)
 {
 	fprintf(stderr,
@@ -937,18 +856,12 @@ int main(int argc, char **argv)
 		return usage();
 	test = argv[1];
 	path = argv[2];
-	/* Line-buffered even into a file, so forked children do not repeat lines. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	counts = mmap(NULL, sizeof(*counts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (counts == MAP_FAILED) {
-		perror("scullcheck: mmap");
-		return 1;
-	}
+	check_init("scullcheck");
 
 	if (!strcmp(test, "trimfree") && argc == 3) {
 		trim();
 		check(1, "trim", "");
-		return summary();
+		return check_summary();
 	}
 	if (!strcmp(test, "fill") && argc == 4) {
 		char *end;
@@ -971,7 +884,7 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 		check(pos == bytes, argv[3], "wrote %llu of %llu bytes, last write %s", pos, bytes, show(r));
-		return summary();
+		return check_summary();
 	}
 
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
@@ -989,5 +902,5 @@ int main(int argc, char **argv)
 	want("cleanup-reset", SYS(ioctl(fd, SCULL_IOCRESET)), 0);
 	close(fd);
 	trim();
-	return summary();
+	return check_summary();
 }
