@@ -1,5 +1,7 @@
 // The file operations of /dev/scullN: LDD3's scull_open, scull_read, scull_write,
-// scull_llseek and scull_ioctl. A device's data is reached only through its lock.
+// scull_llseek and scull_ioctl. A device's data is reached only through its lock. The access
+// devices (ScullAccess.cs) are scull devices too: they inherit read, write, seek and ioctl
+// from ScullMemoryFile and open by their own rules.
 using System;
 using KernelSharp;
 using KernelSharp.FileSystem;
@@ -16,7 +18,18 @@ public struct ScullOpen : System.IDisposable
     public void Dispose() => Device.Dispose();
 }
 
-public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullOpen>, IWrite<ScullOpen>, ISeek<ScullOpen>, IIoctl<ScullOpen>
+/// <summary>/dev/scullN: any number of opens, each a share of its device.</summary>
+public sealed class ScullFile : ScullMemoryFile, IOpen<ScullOpen, Mutex<ScullData>>
+{
+    public static Result Open(File file, in Shared<Mutex<ScullData>> device, out ScullOpen open)
+    {
+        open.Device = device.Share();
+        return TrimIfWriteOnly(file, open);
+    }
+}
+
+/// <summary>Read, write, seek and ioctl of a scull memory device, whichever way it was opened.</summary>
+public abstract class ScullMemoryFile : IRead<ScullOpen>, IWrite<ScullOpen>, ISeek<ScullOpen>, IIoctl<ScullOpen>
 {
     /// <summary>
     /// At most this many quantum sets per device. Without a bound, a seek far ahead and a
@@ -24,12 +37,11 @@ public sealed class ScullFile : IOpen<ScullOpen, Mutex<ScullData>>, IRead<ScullO
     /// </summary>
     public const int MaxSets = 65536;
 
-    public static Result Open(File file, in Shared<Mutex<ScullData>> device, out ScullOpen open)
+    /// <summary>What every scull open does last: a write-only open empties the device (scull_trim).</summary>
+    protected static Result TrimIfWriteOnly(File file, in ScullOpen open)
     {
-        open.Device = device.Share();
         if (file.AccessMode != OpenFlags.WriteOnly)
             return Result.Ok;
-        // A write-only open empties the device first.
         Result locked = Data(open).LockInterruptible(out MutexGuard<ScullData> guard);
         if (locked.Failed)
             return locked;

@@ -9,6 +9,11 @@
  * rewrite of the book's driver, kept as the baseline that the C# version
  * is checked and measured against.  Every user-visible name says scull_c
  * instead of scull, so that both can be loaded at the same time.
+ *
+ * As the book's scull.ko, the module also has its pipe devices (pipe.c) and
+ * its access-control devices (access.c), which reuse the file operations
+ * here: this file is the book's main.c.  Their number regions keep the
+ * book's names in /proc/devices, scullp and sculla.
  */
 
 #include <linux/cdev.h>
@@ -28,8 +33,7 @@
 #include <asm/fpu/api.h>
 
 #include "scull.h"
-
-#define SCULL_NAME	"scull_c"
+#include "scull_internal.h"
 
 /*
  * Test-only builds, wrong on purpose, so that the tests can show that their
@@ -96,24 +100,15 @@ struct scull_qset {
 	struct scull_qset *next;
 };
 
-struct scull_dev {
-	struct scull_qset *data;	/* first quantum set */
-	int quantum;			/* this device's geometry, fixed until trim */
-	int qset;
-	unsigned long size;		/* end of the highest byte written */
-	struct mutex lock;		/* guards all of the above */
-	struct cdev cdev;
-};
-
 static struct scull_dev *scull_devices;
 static dev_t scull_first;
-static struct class *scull_class;
+struct class *scull_class;		/* the pipe and access devices' too */
 
 /* Makes the X and H ioctls real exchanges of scull_quantum and scull_qset. */
 static DEFINE_MUTEX(scull_param_lock);
 
 /* Frees all data and adopts the module-wide geometry; dev->lock is held. */
-static void scull_trim(struct scull_dev *dev)
+void scull_trim(struct scull_dev *dev)
 {
 	struct scull_qset *qs, *next;
 	int i;
@@ -131,6 +126,13 @@ static void scull_trim(struct scull_dev *dev)
 	dev->size = 0;
 	dev->quantum = READ_ONCE(scull_quantum);
 	dev->qset = READ_ONCE(scull_qset);
+}
+
+/* Makes a zeroed device an empty one with the module-wide geometry. */
+void scull_dev_init(struct scull_dev *dev)
+{
+	mutex_init(&dev->lock);
+	scull_trim(dev);	/* no data yet: this only sets the geometry */
 }
 
 /* Where a byte lives: list item, quantum in the item, offset in the quantum. */
@@ -175,10 +177,9 @@ static struct scull_qset *scull_follow(struct scull_dev *dev, u64 n, bool alloc)
 	}
 }
 
-static int scull_open(struct inode *inode, struct file *filp)
+/* What every open of a scull memory device does, once it may open dev. */
+int scull_open_dev(struct scull_dev *dev, struct file *filp)
 {
-	struct scull_dev *dev = container_of(inode->i_cdev, struct scull_dev, cdev);
-
 	filp->private_data = dev;
 
 	/* Write-only opens truncate, as "cat file > /dev/scull_c0" expects. */
@@ -191,9 +192,14 @@ static int scull_open(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+static int scull_open(struct inode *inode, struct file *filp)
+{
+	return scull_open_dev(container_of(inode->i_cdev, struct scull_dev, cdev), filp);
+}
+
 /* Reads at most up to the end of the current quantum, as the book does. */
-static ssize_t scull_read(struct file *filp, char __user *buf, size_t count,
-			  loff_t *f_pos)
+ssize_t scull_read(struct file *filp, char __user *buf, size_t count,
+		   loff_t *f_pos)
 {
 	struct scull_dev *dev = filp->private_data;
 	struct scull_qset *qs;
@@ -227,8 +233,8 @@ out:
 }
 
 /* Writes at most up to the end of the current quantum, as the book does. */
-static ssize_t scull_write(struct file *filp, const char __user *buf,
-			   size_t count, loff_t *f_pos)
+ssize_t scull_write(struct file *filp, const char __user *buf, size_t count,
+		    loff_t *f_pos)
 {
 	struct scull_dev *dev = filp->private_data;
 	struct scull_qset *qs;
@@ -286,7 +292,7 @@ out:
 	return ret;
 }
 
-static loff_t scull_llseek(struct file *filp, loff_t off, int whence)
+loff_t scull_llseek(struct file *filp, loff_t off, int whence)
 {
 	struct scull_dev *dev = filp->private_data;
 	loff_t base, newpos;
@@ -334,7 +340,7 @@ static long scull_set_param(int *param, long val, int __user *uold)
 	return old;
 }
 
-static long scull_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+long scull_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	int __user *uarg = (int __user *)arg;
 	/* odd numbers are about the quantum, even ones about the qset */
@@ -425,11 +431,19 @@ static int __init scull_init(void)
 	dev_t devno;
 	int i, n, ret;
 
+	/* Every parameter, the pipes' too, is checked before anything is acquired. */
 	if (scull_nr_devs < 1 || scull_nr_devs > 256 || scull_quantum < 1 ||
 	    scull_qset < 1 || scull_major < 0 || scull_minor < 0 ||
+	    scull_p_nr_devs < 1 || scull_p_nr_devs > 256 ||
+	    /* one byte always stays free; the buffer is kmalloc'd in one piece */
+	    scull_p_buffer < 2 || scull_p_buffer > (1 << 20) ||
 	    scull_major >= (1 << (32 - MINORBITS)) ||
-	    /* all minors within 20 bits: the kernel's own check underflows past them */
-	    scull_minor > MINORMASK + 1 - scull_nr_devs)
+	    /*
+	     * All minors, scull's then the pipes' then the access devices',
+	     * within 20 bits: the kernel's own check underflows past them.
+	     */
+	    scull_minor > MINORMASK + 1 - scull_nr_devs - scull_p_nr_devs -
+			  SCULL_A_NR_DEVS)
 		return -EINVAL;
 
 	if (scull_major) {
@@ -453,9 +467,7 @@ static int __init scull_init(void)
 	for (i = 0; i < scull_nr_devs; i++) {
 		struct scull_dev *dev = &scull_devices[i];
 
-		dev->quantum = scull_quantum;
-		dev->qset = scull_qset;
-		mutex_init(&dev->lock);
+		scull_dev_init(dev);
 		cdev_init(&dev->cdev, &scull_fops);
 		dev->cdev.owner = THIS_MODULE;
 		ret = cdev_add(&dev->cdev, devno + i, 1);
@@ -485,8 +497,20 @@ static int __init scull_init(void)
 		ret = -ENOMEM;
 		goto fail_nodes;
 	}
+
+	/* The book's numbering: the pipes' minors follow scull's, then the access devices'. */
+	ret = scull_p_init(devno + scull_nr_devs);
+	if (ret)
+		goto fail_proc;
+	ret = scull_access_init(devno + scull_nr_devs + scull_p_nr_devs);
+	if (ret)
+		goto fail_pipes;
 	return 0;
 
+fail_pipes:
+	scull_p_cleanup();
+fail_proc:
+	remove_proc_entry(SCULL_NAME "mem", NULL);
 fail_nodes:
 	while (n--)
 		device_destroy(scull_class, devno + n);
@@ -504,6 +528,8 @@ static void __exit scull_exit(void)
 {
 	int i;
 
+	scull_access_cleanup();
+	scull_p_cleanup();
 	remove_proc_entry(SCULL_NAME "mem", NULL);
 	for (i = scull_nr_devs - 1; i >= 0; i--)
 		device_destroy(scull_class, scull_first + i);

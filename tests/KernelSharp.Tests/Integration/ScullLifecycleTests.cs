@@ -11,17 +11,19 @@ namespace KernelSharp.Tests.Integration;
 public class ScullLifecycleTests
 {
     /// <summary>
-    /// Acquisitions in init with 4 devices: numbers, the parameter lock, the device array,
-    /// a lock and its share per device, the class, a cdev and a node per device,
-    /// /proc/scullmem. scull_fail_at=k fails the k-th.
+    /// Acquisitions in init with 4 devices and 4 pipes: three number regions, the parameter
+    /// lock, the device array and a shared device each, the pipe array and a shared pipe each,
+    /// the class, a cdev and a node per device and per pipe; for the access devices two spin
+    /// locks, a wait queue, scullpriv's mutex, three shared devices, a cdev and a node each of
+    /// four; /proc/scullmem and /proc/scullpipe. scull_fail_at=k fails the k-th.
     /// </summary>
-    private const int Acquisitions = 1 + 1 + 1 + 4 * 2 + 1 + 4 * 2 + 1;
+    private const int Acquisitions = 3 + 1 + 1 + 4 + 1 + 4 + 1 + 4 * 2 + 4 * 2 + (4 + 3 + 4 * 2) + 2;
 
     private static readonly Lazy<Task<GuestResult>> Lifecycle = new(() => Guest.Run($$"""
         # A cdev left behind would still answer opens of its number (major 200, fixed below).
         [ -e /probe0 ] || mknod /probe0 c 200 0
         cdev() { if cat /probe0 > /dev/null 2>&1; then echo open; else echo none; fi; }
-        leftovers() { echo "nodes $(ls /dev | grep -c '^scull') proc $(ls /proc | grep -c '^scullmem$') class $(ls /sys/class | grep -c '^scull$') region $(grep -c ' scull$' /proc/devices) module $(grep -c '^scull ' /proc/modules) cdev $(cdev)"; }
+        leftovers() { echo "nodes $(ls /dev | grep -c '^scull') proc $(ls /proc | grep -cE '^scull(mem|pipe)$') class $(ls /sys/class | grep -c '^scull$') region $(grep -cE ' scull[pa]?$' /proc/devices) module $(grep -c '^scull ' /proc/modules) cdev $(cdev)"; }
         echo "== failure injection"
         k=1
         while [ $k -le {{Acquisitions + 1}} ]; do
@@ -42,6 +44,10 @@ public class ScullLifecycleTests
         echo "quantum 0: status $? $(leftovers)"
         insmod /scull.ko scull_minor=1048573
         echo "minor past 20 bits: status $? $(leftovers)"
+        insmod /scull.ko scull_p_buffer=1
+        echo "pipe buffer 1: status $? $(leftovers)"
+        insmod /scull.ko scull_p_nr_devs=0
+        echo "no pipes: status $? $(leftovers)"
 
         echo "== cycles"
         cycle() {
@@ -67,7 +73,7 @@ public class ScullLifecycleTests
             GuestAssert.Contains(result, $"fail_at {k}: status 12 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
         // One past the last acquisition nothing fails: proof that the count above covers init
         // (and that the cdev probe sees a live device).
-        GuestAssert.Contains(result, $"fail_at {Acquisitions + 1}: status 0 nodes 4 proc 1 class 1 region 1 module 1 cdev open");
+        GuestAssert.Contains(result, $"fail_at {Acquisitions + 1}: status 0 nodes 12 proc 2 class 1 region 3 module 1 cdev open");
     }
 
     [Fact]
@@ -85,6 +91,8 @@ public class ScullLifecycleTests
         var result = await Lifecycle.Value;
         GuestAssert.Contains(result, "quantum 0: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
         GuestAssert.Contains(result, "minor past 20 bits: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
+        GuestAssert.Contains(result, "pipe buffer 1: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
+        GuestAssert.Contains(result, "no pipes: status 22 nodes 0 proc 0 class 0 region 0 module 0 cdev none");
     }
 
     [Fact]
