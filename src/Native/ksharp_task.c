@@ -17,13 +17,19 @@ s32 ksharp_current_pid(void)
 	return task_pid_nr(current);
 }
 
-/* Copies the task's command name (comm, at most TASK_COMM_LEN - 1 bytes) and returns its length. */
+/*
+ * Copies the task's command name (comm, at most TASK_COMM_LEN - 1 bytes) and returns its length.
+ * Without get_task_comm's task_lock: a timer handler asks too, in softirq context, where that
+ * lock may be held by the very task it interrupted (lockdep reports the inversion). A rename
+ * keeps comm NUL-terminated for readers without the lock (set_task_comm says so), so the copy
+ * is at worst a mix of two names, as the kernel's own prints of current->comm are.
+ */
 u32 ksharp_current_comm(char *buffer, u32 size)
 {
 	char comm[TASK_COMM_LEN];
 	size_t length;
 
-	get_task_comm(comm, current);
+	strscpy_pad(comm, current->comm, sizeof(comm));
 	length = strnlen(comm, sizeof(comm));
 	if (length > size)
 		length = size;
