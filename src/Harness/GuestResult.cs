@@ -23,6 +23,10 @@ public sealed class GuestResult
     /// sequences or carriage returns. Includes the harness's status line.</summary>
     public string Console { get; init; } = "";
 
+    /// <summary>The console without the kernel's messages: what the guest script and its programs wrote, each line
+    /// whole even where a kernel message arrived in its middle (see <see cref="KernelLog.WithoutRecords"/>).</summary>
+    public string ScriptOutput => Harness.KernelLog.WithoutRecords(Console);
+
     /// <summary>What QEMU wrote to its standard error (empty when all went well).</summary>
     public string QemuStandardError { get; init; } = "";
 

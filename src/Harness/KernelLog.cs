@@ -25,6 +25,21 @@ public static partial class KernelLog
     [GeneratedRegex(@"^(?:<(?<level>\d+)>)?\[\s*(?<seconds>\d+\.\d+)\] ?(?<text>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex RecordPattern();
 
+    // A console record anywhere: the serial console interleaves bytes, so the kernel's line may
+    // arrive in the middle of a line the script was writing.
+    [GeneratedRegex(@"\[\s*\d+\.\d{6}\] [^\n]*\n", RegexOptions.CultureInvariant)]
+    private static partial Regex ConsoleRecord();
+
+    /// <summary>
+    /// <paramref name="console"/> without the kernel's records: what the script wrote, each line whole, also where
+    /// a kernel message cut into it (<c>"== jiq[    1.93] ksharp-guest: ...\nwq\n"</c> becomes <c>"== jiqwq\n"</c>).
+    /// </summary>
+    public static string WithoutRecords(string console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        return ConsoleRecord().Replace(console, "");
+    }
+
     /// <summary>The kernel records among <paramref name="text"/>'s lines; other lines (a script's output) are
     /// skipped. A level prefix (<c>&lt;N&gt;</c>, as <c>dmesg -r</c> prints it) keeps only the severity.</summary>
     public static IReadOnlyList<KernelLogLine> Parse(string text)

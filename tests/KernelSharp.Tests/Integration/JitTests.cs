@@ -60,7 +60,7 @@ public class JitTests
     /// <summary>The lines between "== NAME" and "== end".</summary>
     private static string[] Section(GuestResult result, string name)
     {
-        string console = result.Console.Replace("\r", "");
+        string console = result.ScriptOutput;
         int start = console.IndexOf($"== {name}\n", StringComparison.Ordinal);
         int end = start < 0 ? -1 : console.IndexOf("== end", start, StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, $"no {name} section\n{result.Describe(consoleLines: 120)}");

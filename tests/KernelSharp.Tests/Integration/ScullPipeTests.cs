@@ -110,7 +110,7 @@ public class ScullPipeTests
     public async Task Proc_scullpipe_shows_each_pipe_like_ldd3(string driver)
     {
         var result = await Boot(driver);
-        string console = result.Console.Replace("\r", "");
+        string console = result.ScriptOutput;
         int start = console.IndexOf("== scullpipe\n", StringComparison.Ordinal), end = console.IndexOf("== end scullpipe", StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, result.Describe(consoleLines: 120));
         string text = console[(start + "== scullpipe\n".Length)..end];

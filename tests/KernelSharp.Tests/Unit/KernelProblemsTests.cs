@@ -74,6 +74,14 @@ public sealed class KernelProblemsTests
         Assert.Contains("kmemleak:     [<(____ptrval____)>] 0xffffffffa0000078", unnamed.Single(p => p.Kinds == KernelProblemKind.Leak).Excerpt);
     }
 
+    [Fact]
+    public void The_script_output_is_the_console_without_kernel_records_even_in_mid_line()
+    {
+        const string console = "== jiq[    1.932109] ksharp-guest: module jiq at 0xffffffffc0201000 size 49152\nwq\n" +
+            "[    2.000001] jiq: loaded\n    time  delta\n[12345.123456] x\n";
+        Assert.Equal("== jiqwq\n    time  delta\n", KernelLog.WithoutRecords(console));
+    }
+
     [Theory]
     [InlineData("6.1")]
     [InlineData("6.12")]
