@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 static const char *check_program;
 static const char *test;
@@ -87,6 +88,15 @@ static void want_err(const char *name, struct res r, int err)
 {
 	check(r.ret == -1 && r.err == err, name, "expected -1 (%s), got %s",
 	      errname(err), show(r));
+}
+
+/* CLOCK_MONOTONIC in milliseconds, for checks on how long a call waited. */
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* The last line of a run; the exit status: 0 if every check passed (and there was one). */

@@ -27,14 +27,6 @@
 
 static const char *path;
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /*
  * A child that becomes uid (unless uid is 0), opens DEVICE with flags, tells the
  * parent the outcome through a pipe ("0" or the errno), then holds the file

@@ -640,11 +640,6 @@ static long now_us(void)
 	return t.tv_sec * 1000000L + t.tv_nsec / 1000;
 }
 
-static long now_ms(void)
-{
-	return now_us() / 1000;
-}
-
 static void __attribute__((noreturn)) race_writer(struct race *race, int w, int one_cpu)
 {
 	unsigned char rec[RECORD];

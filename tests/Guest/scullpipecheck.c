@@ -38,14 +38,6 @@ static int pipe_open(int flags)
 	return fd;
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Byte i of the stream the wrap and stress tests send: a period prime to every buffer size tried. */
 static unsigned char stream_byte(unsigned long i)
 {
