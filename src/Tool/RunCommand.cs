@@ -118,9 +118,9 @@ public static class RunCommand
     public static async Task<int> DemoAsync(Arguments demo)
     {
         const int Code = 21;
-        var toolchain = Toolchain.Locate();
-        string sample = Path.Combine(toolchain.RepositoryRoot, "samples", "PowerOff");
-        string output = Path.Combine(toolchain.RepositoryRoot, "artifacts", "demo");
+        string root = Toolchain.Locate().RequireRepository("ksharp demo");
+        string sample = Path.Combine(root, "samples", "PowerOff");
+        string output = Path.Combine(root, "artifacts", "demo");
         KernelImage kernel = Cli.ChooseKernel(demo);
         var parsed = Arguments.Parse(["demo", sample, "--out", Path.Combine(output, kernel.Version)]);
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));

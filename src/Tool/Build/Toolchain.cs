@@ -8,17 +8,31 @@ public sealed class Toolchain
     public const string IlCompilerPackage = "runtime.linux-x64.Microsoft.DotNet.ILCompiler";
     public const string IlCompilerVersion = "10.0.10";
 
-    public required string RepositoryRoot { get; init; }
+    /// <summary>The KernelSharp checkout the tool runs from, or null when it runs from the KernelSharp.Sdk package.</summary>
+    public required string? RepositoryRoot { get; init; }
     public required string CoreLib { get; init; }
     public required string KernelLib { get; init; }
     public required string NativeDirectory { get; init; }
     public required string IlCompiler { get; init; }
 
-    /// <summary>Finds the checkout this tool was built from and checks every piece is there.</summary>
+    /// <summary>
+    /// Finds the pieces: beside the tool when it runs from the KernelSharp.Sdk package (lib/ and
+    /// native/ next to ksharp.dll), else in the checkout it was built from; checks every piece is there.
+    /// </summary>
     public static Toolchain Locate()
     {
-        string root = FindRoot(AppContext.BaseDirectory)
-            ?? throw new BuildError("cannot find the KernelSharp checkout (a folder with src/Native and KernelSharp.slnx) above the tool");
+        string tool = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(tool, "lib", "KernelSharp.CoreLib.dll")) && Directory.Exists(Path.Combine(tool, "native")))
+            return new Toolchain
+            {
+                RepositoryRoot = null,
+                CoreLib = Path.Combine(tool, "lib", "KernelSharp.CoreLib.dll"),
+                KernelLib = Path.Combine(tool, "lib", "KernelSharp.Kernel.dll"),
+                NativeDirectory = Path.Combine(tool, "native"),
+                IlCompiler = FindIlCompiler(),
+            };
+        string root = FindRoot(tool)
+            ?? throw new BuildError("cannot find the KernelSharp checkout (a folder with src/Native and KernelSharp.slnx) above the tool, nor the KernelSharp.Sdk package's lib/ and native/ beside it");
         string Library(string name) => Path.Combine(root, "artifacts", "bin", name, "release", name + ".dll");
         var toolchain = new Toolchain
         {
@@ -33,6 +47,10 @@ public sealed class Toolchain
                 throw new BuildError($"{Path.GetFileName(library)} is not built; run ./ksharp (it builds KernelSharp first) or dotnet build -c Release");
         return toolchain;
     }
+
+    /// <summary>The checkout, for what only it has (the demo sample, the fuzzer's source).</summary>
+    public string RequireRepository(string what) =>
+        RepositoryRoot ?? throw new BuildError($"{what} needs the KernelSharp checkout; this ksharp runs from the KernelSharp.Sdk package");
 
     private static string? FindRoot(string start)
     {

@@ -16,7 +16,7 @@ public static class FuzzCommand
         { ModuleParameters = [.. parsed.All("--param")] };
         KernelImage kernel = Cli.ChooseKernel(parsed);
         BuildOutput built = Cli.BuildModule(parsed, KernelHeaders.Open(kernel.HeadersPath));
-        string fuzzer = GuestProgram.Build(Path.Combine(Toolchain.Locate().RepositoryRoot, FuzzRun.ProgramSource),
+        string fuzzer = GuestProgram.Build(Path.Combine(Toolchain.Locate().RequireRepository("ksharp fuzz"), FuzzRun.ProgramSource),
             Path.Combine(parsed.Option("--out") ?? Path.Combine(parsed.Positional(0, "driver-project-dir"), "bin"), "guest"));
         string[] modules = [.. built.Dependencies.Select(d => d.Model.Module.Name), built.Model.Module.Name];
         Console.WriteLine($"ksharp: fuzzing {built.Model.Module.Name} on {kernel.Version}: {options.Operations} operations, seed {options.Seed}, {options.Processes} processes");

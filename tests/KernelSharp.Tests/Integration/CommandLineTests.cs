@@ -6,7 +6,7 @@ namespace KernelSharp.Tests.Integration;
 [Trait("Category", "Integration")]
 public class CommandLineTests
 {
-    private static string Root => Unit.Drivers.Toolchain.Value.RepositoryRoot;
+    private static string Root => Unit.Drivers.Toolchain.Value.RequireRepository("the tests");
 
     private static ProcessRunner.Outcome Ksharp(params string[] arguments) => Ksharp(null, arguments);
 

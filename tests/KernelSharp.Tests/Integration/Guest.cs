@@ -33,7 +33,7 @@ public static class Guest
 
     /// <summary>Where a test build for <paramref name="kernel"/> (default: this run's) goes.</summary>
     public static string Output(string name, KernelImage? kernel = null) =>
-        Path.Combine(Toolchain.RepositoryRoot, "artifacts", "test-modules", (kernel ?? Kernel).Version, name);
+        Path.Combine(Toolchain.RequireRepository("the tests"), "artifacts", "test-modules", (kernel ?? Kernel).Version, name);
 
     /// <summary>Builds a driver project (relative to the repository root) once; later calls share the result.</summary>
     public static Task<BuildOutput> Module(string project) =>
@@ -50,7 +50,7 @@ public static class Guest
         var builder = new ModuleBuilder(Toolchain, line => { lock (log) log.Add(line); });
         try
         {
-            return builder.Build(new BuildRequest(Path.Combine(Toolchain.RepositoryRoot, project),
+            return builder.Build(new BuildRequest(Path.Combine(Toolchain.RequireRepository("the tests"), project),
                 KernelHeaders.Open(kernel.HeadersPath), Output(Path.GetFileName(project) + (debug ? "-debug" : ""), kernel), debug));
         }
         catch (BuildError e)
@@ -66,7 +66,7 @@ public static class Guest
     public static TheoryData<string> CSharpDrivers => [.. CSharpProjects("samples").Concat(CSharpProjects("tests/Drivers"))];
 
     private static IEnumerable<string> CSharpProjects(string under) =>
-        Directory.EnumerateDirectories(Path.Combine(Toolchain.RepositoryRoot, under))
+        Directory.EnumerateDirectories(Path.Combine(Toolchain.RequireRepository("the tests"), under))
             .Where(directory => Directory.EnumerateFiles(directory, "*.cs").Any())
             .Select(directory => $"{under}/{Path.GetFileName(directory)}")
             .Order(StringComparer.Ordinal);
@@ -133,7 +133,7 @@ public static class Guest
         {
             try
             {
-                return GuestProgram.Build(Path.Combine(Toolchain.RepositoryRoot, s), Output("guest"));
+                return GuestProgram.Build(Path.Combine(Toolchain.RequireRepository("the tests"), s), Output("guest"));
             }
             catch (BuildError e)
             {
@@ -160,7 +160,7 @@ public static class Guest
             if (Directory.Exists(output))
                 Directory.Delete(output, recursive: true);
             Directory.CreateDirectory(output);
-            foreach (string file in Directory.EnumerateFiles(Path.Combine(Toolchain.RepositoryRoot, directory)))
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(Toolchain.RequireRepository("the tests"), directory)))
                 File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
             var outcome = ProcessRunner.Run("make", ["-C", Kernel.HeadersPath, $"M={output}", .. makeVariables, "modules"]);
             if (outcome.ExitCode != 0)

@@ -19,7 +19,7 @@ public class KernelIndependenceTests
     /// <summary>The kernel series the project supports, as the launcher lists them for `ksharp test`.</summary>
     public static IReadOnlyList<string> SupportedKernels()
     {
-        string launcher = File.ReadAllText(Path.Combine(Unit.Drivers.Toolchain.Value.RepositoryRoot, "ksharp"));
+        string launcher = File.ReadAllText(Path.Combine(Unit.Drivers.Toolchain.Value.RequireRepository("the tests"), "ksharp"));
         Match list = Regex.Match(launcher, @"^supported_kernels=\((?<list>[^)]*)\)", RegexOptions.Multiline);
         Assert.True(list.Success, "the launcher has no supported_kernels=(...) line");
         return list.Groups["list"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -11,7 +11,7 @@ namespace KernelSharp.Tests.Unit;
 public sealed class KernelProblemsTests
 {
     private static string Log(string name) =>
-        File.ReadAllText(Path.Combine(Drivers.Toolchain.Value.RepositoryRoot, "tests", "KernelSharp.Tests", "Unit", "KernelLogs", name));
+        File.ReadAllText(Path.Combine(Drivers.Toolchain.Value.RequireRepository("the tests"), "tests", "KernelSharp.Tests", "Unit", "KernelLogs", name));
 
     public static TheoryData<string, string> FaultsOnEachKernel()
     {

@@ -6,7 +6,7 @@ namespace KernelSharp.Tests.Unit;
 // `./ksharp test --mutations` fail long after the change that broke it.
 public class MutationListTests
 {
-    private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
+    private static string Root => Drivers.Toolchain.Value.RequireRepository("the tests");
 
     [Fact]
     public void Every_mutation_applies_to_the_current_sources_and_changes_them()

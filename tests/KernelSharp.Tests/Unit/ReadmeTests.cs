@@ -7,7 +7,7 @@ namespace KernelSharp.Tests.Unit;
 // built and booted by the integration tests.
 public class ReadmeTests
 {
-    private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
+    private static string Root => Drivers.Toolchain.Value.RequireRepository("the tests");
 
     private static string WithoutComment(string line) => Regex.Replace(line, @"\s*//.*$", "").Trim();
 

@@ -6,7 +6,7 @@ namespace KernelSharp.Tests.Unit;
 // The raw layer (src/Kernel/Interop/Native.cs) and the C shims (src/Native) must agree.
 public class ShimTests
 {
-    private static string Root => Drivers.Toolchain.Value.RepositoryRoot;
+    private static string Root => Drivers.Toolchain.Value.RequireRepository("the tests");
 
     [Fact]
     public void Every_raw_import_is_defined_by_exactly_one_shim()
