@@ -106,9 +106,7 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         if (diagnostic.Id != "CS0649" || diagnostic.Location.SourceTree is not { } tree)
             return false;
         SyntaxNode node = tree.GetRoot().FindNode(diagnostic.Location.SourceSpan);
-        return compilation.GetSemanticModel(tree).GetDeclaredSymbol(node) is IFieldSymbol { Type: var type }
-            && type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync"
-            && type.GetAttributes().Any(a => a.AttributeClass is { Name: "NoCopyAttribute" });
+        return compilation.GetSemanticModel(tree).GetDeclaredSymbol(node) is IFieldSymbol { Type: var type } && OwnedTypes.IsAtomic(type);
     }
 
     /// <summary>A partial property (CS9248) or method (CS8795) without its implementing part.</summary>

@@ -87,7 +87,7 @@ public static class OwnershipChecker
 
         // [NoCopy] values that own nothing: a user-memory view would fetch or store the same
         // bytes twice; an atomic's copy is a second counter the other CPUs never see.
-        private static string NoCopyReason(ITypeSymbol type) => type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync"
+        private static string NoCopyReason(ITypeSymbol type) => OwnedTypes.IsAtomic(type)
             ? "the copy would be a separate value that other CPUs never see, not the shared one"
             : "both copies would read or write the same user memory again";
 
@@ -316,6 +316,13 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
     /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
     public bool IsUserMemory(ITypeSymbol type) =>
         !type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) && IsNoCopy(type);
+
+    /// <summary>
+    /// One of the kernel library's atomics (Atomic32, Atomic64, AtomicBits): [NoCopy] values that
+    /// change through readonly methods. By assembly, as <see cref="MadeForOwnedValues"/> does.
+    /// </summary>
+    public static bool IsAtomic(ITypeSymbol type) =>
+        IsNoCopy(type) && type.ContainingAssembly?.Name == "KernelSharp.Kernel" && type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync";
 
     private static bool IsNoCopy(ITypeSymbol type) =>
         type.GetAttributes().Any(a => a.AttributeClass is { Name: "NoCopyAttribute", ContainingNamespace.Name: "KernelSharp" });

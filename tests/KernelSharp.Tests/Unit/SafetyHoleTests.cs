@@ -235,6 +235,22 @@ public class SafetyHoleTests
         Assert.Equal("Snippet.cs(13,36): error KS0001: passing it by value copies 'source' (UserReader); both copies would read or write the same user memory again. Pass it by ref", Only(error));
     }
 
+    // An atomic's copy counts apart from the original; a static atomic is never "unassigned" (CS0649), since it changes through readonly methods.
+    [Fact]
+    public void A_copy_of_an_atomic_is_refused_and_a_static_one_gives_no_unassigned_warning()
+    {
+        BuildError error = Refused("""
+            private static KernelSharp.Sync.Atomic32 s_count;
+            public static int Poke() { KernelSharp.Sync.Atomic32 copy = s_count; return copy.Increment(); }
+            """);
+        Assert.Equal("Snippet.cs(8,61): error KS0001: this initialization copies 's_count' (Atomic32); the copy would be a separate value that other CPUs never see, not the shared one. Pass it by ref", Only(error));
+        var (_, _, _, warnings) = Drivers.Compile(Drivers.Module("""
+            private static KernelSharp.Sync.Atomic32 s_count;
+            public static int Poke() => s_count.Increment();
+            """));
+        Assert.DoesNotContain(warnings, warning => warning.Contains("CS0649", StringComparison.Ordinal));
+    }
+
     // Overlapping fields, uninitialized locals and spans of any length need no unsafe keyword.
     [Theory]
     [InlineData("[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct Evil { [System.Runtime.InteropServices.FieldOffset(0)] public KernelSharp.Memory.KernelBuffer Buffer; }", "Snippet.cs(8,89): error KS0005: 'System.Runtime.InteropServices.LayoutKind.Explicit' lays fields over each other, so a number can become the pointer an owned value frees: drivers use the KernelSharp library's safe types\nSnippet.cs(8,153): error KS0005: 'System.Runtime.InteropServices.FieldOffsetAttribute.FieldOffsetAttribute(int)' lays fields over each other, so a number can become the pointer an owned value frees: drivers use the KernelSharp library's safe types")]
