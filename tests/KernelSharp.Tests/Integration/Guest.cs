@@ -219,6 +219,20 @@ public static class GuestAssert
             Assert.Fail($"the console has \"{unexpected}\"\n{result.Describe(consoleLines: 120)}");
     }
 
+    /// <summary>
+    /// What the script printed between its lines "== NAME" and the next "== end" (kernel messages left out, see
+    /// <see cref="GuestResult.ScriptOutput"/>); fails when there is no such section.
+    /// </summary>
+    public static string Section(GuestResult result, string name)
+    {
+        string output = result.ScriptOutput;
+        int start = output.IndexOf($"== {name}\n", StringComparison.Ordinal);
+        int end = start < 0 ? -1 : output.IndexOf("== end", start, StringComparison.Ordinal);
+        if (start < 0 || end < 0)
+            Assert.Fail($"no {name} section\n{result.Describe(consoleLines: 120)}");
+        return output[(start + name.Length + 4)..end];
+    }
+
     /// <summary>The lines appear in this order (other lines may come between).</summary>
     public static void InOrder(GuestResult result, params string[] lines) =>
         InOrder(result.Console, lines, "the console", () => result.Describe(consoleLines: 120));

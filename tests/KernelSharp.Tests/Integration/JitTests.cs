@@ -58,14 +58,8 @@ public class JitTests
         """, Guest.Module("samples/Jit"), Guest.Module("samples/Jiq")));
 
     /// <summary>The lines between "== NAME" and "== end".</summary>
-    private static string[] Section(GuestResult result, string name)
-    {
-        string console = result.ScriptOutput;
-        int start = console.IndexOf($"== {name}\n", StringComparison.Ordinal);
-        int end = start < 0 ? -1 : console.IndexOf("== end", start, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, $"no {name} section\n{result.Describe(consoleLines: 120)}");
-        return console[(start + name.Length + 4)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private static string[] Section(GuestResult result, string name) =>
+        GuestAssert.Section(result, name).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
     public async Task Currentime_shows_jiffies_and_the_time_of_day_in_ldd3s_format()

@@ -52,7 +52,7 @@ public class ScullPipeTests
         printf hello >&3
         cat /proc/{module}pipe
         exec 3>&-
-        echo "== end scullpipe"
+        echo "== end"
 
         echo "== unload"
         cat /dev/{module}pipe2 > /dev/null & reader=$!
@@ -83,15 +83,7 @@ public class ScullPipeTests
     public async Task Pipes_and_access_devices_behave_like_ldd3(string driver, string program, string test)
     {
         var result = await Boot(driver);
-        int checks = CheckTests.Single(t => t.Program == program && t.Test == test).Checks;
-        string[] failures = [.. result.Console.Split('\n').Where(line => line.Contains($"{program}: FAIL {test}/", StringComparison.Ordinal))];
-        if (failures.Length > 0)
-            Assert.Fail($"{program} {test} failed {failures.Length} check(s):\n{string.Join('\n', failures)}\n{result.Describe(consoleLines: 40)}");
-        Match summary = Regex.Match(result.Console, $@"{program}: {test}: (\d+) passed, (\d+) failed");
-        Assert.True(summary.Success, $"{program} {test} printed no summary\n{result.Describe(consoleLines: 200)}");
-        Assert.Equal("0", summary.Groups[2].Value);
-        Assert.True(int.Parse(summary.Groups[1].Value) == checks, $"{program} {test} ran {summary.Groups[1].Value} checks, expected {checks}");
-        GuestAssert.Contains(result, $"{program}-exit {test} 0");
+        ScullGuest.AssertCheckPassed(result, test, CheckTests.Single(t => t.Program == program && t.Test == test).Checks, program);
     }
 
     [Theory]
@@ -110,10 +102,7 @@ public class ScullPipeTests
     public async Task Proc_scullpipe_shows_each_pipe_like_ldd3(string driver)
     {
         var result = await Boot(driver);
-        string console = result.ScriptOutput;
-        int start = console.IndexOf("== scullpipe\n", StringComparison.Ordinal), end = console.IndexOf("== end scullpipe", StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, result.Describe(consoleLines: 120));
-        string text = console[(start + "== scullpipe\n".Length)..end];
+        string text = GuestAssert.Section(result, "scullpipe");
         // %p: a 32-bit hash, zero-padded to 16 digits; a pipe no one has open has no buffer.
         const string Hash = "[0-9a-f]{16}", Null = "0{16}";
         string Closed(int i) =>

@@ -122,18 +122,21 @@ public static class ScullGuest
     public static string CheckScript(string node, string module) => string.Join('\n',
         CheckTests.Select(t => $"/scullcheck {t.Test} {node}{(t.Test == "ioctl" ? " " + module : "")}; echo \"scullcheck-exit {t.Test} $?\""));
 
-    /// <summary>Asserts scullcheck's <paramref name="test"/> passed every check and ran exactly <paramref name="checks"/>.</summary>
-    public static void AssertCheckPassed(GuestResult result, string test, int checks)
+    /// <summary>
+    /// Asserts that <paramref name="program"/>'s (a tests/Guest check program's) <paramref name="test"/> passed
+    /// every check, ran exactly <paramref name="checks"/>, and exited 0 (its "PROGRAM-exit TEST STATUS" line).
+    /// </summary>
+    public static void AssertCheckPassed(GuestResult result, string test, int checks, string program = "scullcheck")
     {
         // The failing checks themselves, by name, in the message: the console excerpt may not reach them.
-        string[] failures = [.. result.Console.Split('\n').Where(line => line.Contains($"scullcheck: FAIL {test}/", StringComparison.Ordinal))];
+        string[] failures = [.. result.Console.Split('\n').Where(line => line.Contains($"{program}: FAIL {test}/", StringComparison.Ordinal))];
         if (failures.Length > 0)
-            Assert.Fail($"scullcheck {test} failed {failures.Length} check(s):\n{string.Join('\n', failures)}\n{result.Describe(consoleLines: 40)}");
-        Match summary = Regex.Match(result.Console, $@"scullcheck: {test}: (\d+) passed, (\d+) failed");
+            Assert.Fail($"{program} {test} failed {failures.Length} check(s):\n{string.Join('\n', failures)}\n{result.Describe(consoleLines: 40)}");
+        Match summary = Regex.Match(result.Console, $@"{program}: {test}: (\d+) passed, (\d+) failed");
         if (!summary.Success)
-            Assert.Fail($"scullcheck {test} printed no summary\n{result.Describe(consoleLines: 200)}");
+            Assert.Fail($"{program} {test} printed no summary\n{result.Describe(consoleLines: 200)}");
         Assert.Equal("0", summary.Groups[2].Value);
-        Assert.True(int.Parse(summary.Groups[1].Value) == checks, $"scullcheck {test} ran {summary.Groups[1].Value} checks, expected {checks}");
-        GuestAssert.Contains(result, $"scullcheck-exit {test} 0");
+        Assert.True(int.Parse(summary.Groups[1].Value) == checks, $"{program} {test} ran {summary.Groups[1].Value} checks, expected {checks}");
+        GuestAssert.Contains(result, $"{program}-exit {test} 0");
     }
 }
