@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using KernelSharp.Analyzers;
 
 namespace KernelSharp.Tool.Build;
 
@@ -55,37 +57,14 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     /// C# errors throw a <see cref="BuildError"/> listing them as file(line,col): message.
     /// </summary>
     public (byte[] Assembly, DriverModel Model, string GeneratedCSharp, IReadOnlyList<string> Warnings) Compile(
-        string assemblyName, IReadOnlyList<SyntaxTree> trees)
+        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
         // Partial members (string and array parameters, imported symbols, shared variables)
         // get their implementation from the generated glue, which does not exist yet; every
         // other error stops here.
         ThrowOnErrors([.. compilation.GetDiagnostics().Where(d => !MissingPartialImplementation.Contains(d.Id))], "C# compilation failed");
-        var externs = trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
-            .Where(method => method.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword)))
-            .Select(method => $"{Where(method)}: error KS0002: extern method '{method.Identifier.Text}': drivers reach the kernel through the KernelSharp library; a missing kernel API belongs in the library and its shims")
-            .ToList();
-        if (externs.Count > 0)
-            throw new BuildError($"drivers cannot declare extern methods: {externs.Count} error(s)", string.Join('\n', externs));
-        var copies = OwnershipChecker.Check(compilation, trees);
-        if (copies.Count > 0)
-            throw new BuildError($"owned values copied: {copies.Count} error(s)", string.Join('\n', copies));
-        var races = SharedStateChecker.Check(compilation, trees);
-        if (races.Count > 0)
-            throw new BuildError($"owned statics changed where tasks run at once: {races.Count} error(s)", string.Join('\n', races));
-        var sleeping = AtomicContextChecker.Check(compilation, trees);
-        if (sleeping.Count > 0)
-            throw new BuildError($"sleeping while a spin lock is held: {sleeping.Count} error(s)", string.Join('\n', sleeping));
-        var lifetimes = LifetimeChecker.Check(compilation, trees);
-        if (lifetimes.Count > 0)
-            throw new BuildError($"spans or references used after their owner ended: {lifetimes.Count} error(s)", string.Join('\n', lifetimes));
-        var (unsafeCode, unsafeReview) = UnsafeCodeChecker.Check(compilation, trees);
-        if (unsafeCode.Count > 0)
-            throw new BuildError($"unsafe code without [assembly: KernelSharp.AllowUnsafeCode]: {unsafeCode.Count} error(s)", string.Join('\n', unsafeCode));
-        var hatches = EscapeHatchChecker.Check(compilation, trees);
-        if (hatches.Count > 0)
-            throw new BuildError($"APIs that bypass the safe library: {hatches.Count} error(s)", string.Join('\n', hatches));
+        IReadOnlyList<string> ruleWarnings = sourceRules ? CheckRules(compilation) : [];
 
         DriverModel model = ModelReader.Read(compilation);
         string glue = CSharpGlueGenerator.Generate(model);
@@ -95,8 +74,37 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         var emitted = compilation.Emit(stream);
         ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
         var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning && !IsAtomicNeverAssigned(compilation, d))
-            .Select(SourcePosition.Format).Concat(unsafeReview).ToList();
+            .Select(SourcePosition.Format).Concat(ruleWarnings).ToList();
         return (stream.ToArray(), model, glue, warnings);
+    }
+
+    /// <summary>
+    /// The rule table's analyzers (KernelSharp.Analyzers: the same ones editors and dotnet build
+    /// run) over the driver's sources. Errors throw, under their rule's headline when they are
+    /// all of one rule; the warnings (KS0004) come back as file(line,col): warning lines. The compilation
+    /// holds the driver's sources only: the generated glue is added after.
+    /// </summary>
+    public static IReadOnlyList<string> CheckRules(CSharpCompilation compilation)
+    {
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new DriverRulesAnalyzer());
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        ImmutableArray<Diagnostic> diagnostics = compilation
+            .WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        if (diagnostics.FirstOrDefault(d => !d.Id.StartsWith("KS", StringComparison.Ordinal)) is { } failure)
+            throw new BuildError("the KernelSharp analyzers failed (a ksharp bug: please report it)", failure.ToString());
+        var ordered = diagnostics
+            .OrderBy(d => Rules.All.ToList().FindIndex(rule => rule.Id == d.Id))
+            .ThenBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ToList();
+        var errors = ordered.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            var broken = errors.Select(d => d.Id).Distinct().ToList();
+            string headline = broken.Count == 1 ? Rules.ById(broken[0]).Headline : $"driver code breaks {broken.Count} rules ({string.Join(", ", broken)})";
+            throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(SourcePosition.Format)));
+        }
+        return ordered.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(SourcePosition.Format).ToList();
     }
 
     // CS0649 ("never assigned") on an atomic field is wrong: Atomic32 and friends change through
@@ -119,5 +127,4 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
             throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(SourcePosition.Format)));
     }
 
-    private static string Where(SyntaxNode node) => SourcePosition.Of(node.GetLocation());
 }

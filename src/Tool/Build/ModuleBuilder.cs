@@ -6,7 +6,11 @@ namespace KernelSharp.Tool.Build;
 
 /// <summary>What <c>ksharp build</c> is asked to do.</summary>
 /// <param name="Debug">Define DEBUG for the driver's C#: debug-zone calls stay in.</param>
-public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false);
+/// <param name="SourceRules">
+/// Run the rule table's analyzers (KS0001 to KS0012) on the C# before compiling. Always on
+/// for drivers; the object checks' tests turn it off to show the proof behind the rules.
+/// </param>
+public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false, bool SourceRules = true);
 
 /// <summary>What a build produced.</summary>
 /// <param name="CSharpAssemblyPath">The kernel assembly generated from the C# (the same for every kernel).</param>
@@ -43,7 +47,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
             var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
-            return compiler.Compile(assemblyName, trees);
+            return compiler.Compile(assemblyName, trees, request.SourceRules);
         });
         foreach (string warning in compiled.Warnings)
             report($"  {warning}");

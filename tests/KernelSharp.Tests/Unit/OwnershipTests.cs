@@ -1,3 +1,4 @@
+using KernelSharp.Analyzers;
 using KernelSharp.Tool.Build;
 
 namespace KernelSharp.Tests.Unit;
@@ -26,7 +27,7 @@ public class OwnershipTests
     {
         var compilation = Drivers.Compiler.CreateCompilation("Snippet", [DriverCompiler.ParseText(Body(statements), "Snippet.cs")]);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
-        return OwnershipChecker.Check(compilation, compilation.SyntaxTrees);
+        return OwnershipChecker.Check(compilation, [.. compilation.SyntaxTrees]).Select(finding => SourcePosition.Format(finding.ToDiagnostic())).ToList();
     }
 
     [Fact]

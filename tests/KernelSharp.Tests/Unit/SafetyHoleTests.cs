@@ -396,8 +396,8 @@ public class SafetyHoleTests
             }
             """));
         Assert.Equal(
-            "Snippet.cs(16,9): error KS0007: 's_items' (KernelArray) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
-            "Snippet.cs(9,70): error KS0007: 's_buf' (KernelBuffer) is changed in Evictor.Evict, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
+            "Snippet.cs(9,70): error KS0007: 's_buf' (KernelBuffer) is changed in Evictor.Evict, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>\n" +
+            "Snippet.cs(16,9): error KS0007: 's_items' (KernelArray) is changed in Device.Write, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>",
             error.Details);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// The driver's methods with their bodies, and what each operation in them may call: what
@@ -17,7 +17,7 @@ public sealed class DriverCallGraph
     /// <summary>Every method, accessor and expression-bodied property declared in the driver, with its body.</summary>
     public IReadOnlyDictionary<IMethodSymbol, IOperation> Bodies { get; }
 
-    public DriverCallGraph(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
+    public DriverCallGraph(Compilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
     {
         var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
         foreach (SyntaxTree tree in driverTrees)

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Refuses sleeping where the CPU cannot be given up (KS0008): in a timer handler, in a wait
@@ -15,9 +15,9 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class AtomicContextChecker
 {
-    public const string Id = "KS0008";
+    public static readonly Rule Rule = Rules.SleepInAtomicContext;
 
-    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
+    public static List<Finding> Check(Compilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
     {
         INamedTypeSymbol?[] guards =
         [
@@ -28,7 +28,7 @@ public static class AtomicContextChecker
 
         var graph = new DriverCallGraph(compilation, driverTrees);
         var sleeps = new SleepFinder(graph);
-        var problems = new List<string>();
+        var problems = new List<Finding>();
         // Code that runs where the CPU cannot be given up as a whole: timer handlers (softirq
         // context) and wait conditions (tested with the task already marked asleep).
         var atomicMembers = new (string Interface, string Member, string Where)[]
@@ -41,24 +41,24 @@ public static class AtomicContextChecker
                 foreach (IMethodSymbol method in graph.ImplementationsOf(member))
                     foreach (IOperation operation in graph.Bodies[method].DescendantsAndSelf())
                         if (sleeps.Why(operation) is { } why)
-                            problems.Add($"{SourcePosition.Of(operation.Syntax.GetLocation())}: error {Id}: {why}, and {where}: it must not sleep. Defer what sleeps to a work item (KernelSharp.Tasks.Work), or do it where the wait returns");
+                            problems.Add(new Finding(Rule, operation.Syntax, $"{why}, and {where}: it must not sleep. Defer what sleeps to a work item (KernelSharp.Tasks.Work), or do it where the wait returns"));
         foreach (IOperation body in graph.Bodies.Values)
             foreach (IOperation operation in body.DescendantsAndSelf())
             {
                 if (operation is IInvocationOperation call && IsGuard(call.Type) && !HeldByUsing(call))
-                    problems.Add($"{SourcePosition.Of(call.Syntax.GetLocation())}: error {Id}: the guard of '{call.TargetMethod.Name}' is not held by a using: hold it as 'using (var guard = ...)' or 'using var guard = ...', so the lock is released once and the code that runs under it is the using's scope");
+                    problems.Add(new Finding(Rule, call.Syntax, $"the guard of '{call.TargetMethod.Name}' is not held by a using: hold it as 'using (var guard = ...)' or 'using var guard = ...', so the lock is released once and the code that runs under it is the using's scope"));
                 if (operation is IArgumentOperation { Parameter: { RefKind: RefKind.Out } parameter } argument && IsGuard(parameter.Type)
                     && !(OutLocal(argument.Value) is { } local && body.DescendantsAndSelf().OfType<IUsingOperation>().Any(u => u.Resources is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local))))
-                    problems.Add($"{SourcePosition.Of(argument.Syntax.GetLocation())}: error {Id}: the guard '{argument.Syntax}' is not held by a using: take it into 'using ({(OutLocal(argument.Value)?.Name ?? "guard")}) {{ ... }}' where the lock is taken");
+                    problems.Add(new Finding(Rule, argument.Syntax, $"the guard '{argument.Syntax}' is not held by a using: take it into 'using ({(OutLocal(argument.Value)?.Name ?? "guard")}) {{ ... }}' where the lock is taken"));
 
                 if (HeldRegion(operation, IsGuard) is not { } region)
                     continue;
                 int line = operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                 foreach (IOperation held in region.SelectMany(o => o.DescendantsAndSelf()))
                     if (sleeps.Why(held) is { } why)
-                        problems.Add($"{SourcePosition.Of(held.Syntax.GetLocation())}: error {Id}: {why}, and a spin lock is held here (taken on line {line}): a CPU that holds a spin lock must not sleep. Call it before or after the using, or guard data that sleeping code needs with a Mutex<T>");
+                        problems.Add(new Finding(Rule, held.Syntax, $"{why}, and a spin lock is held here (taken on line {line}): a CPU that holds a spin lock must not sleep. Call it before or after the using, or guard data that sleeping code needs with a Mutex<T>"));
             }
-        return problems.Distinct().Order(StringComparer.Ordinal).ToList();
+        return Finding.InSourceOrder(problems);
     }
 
     // using (var guard = x.Lock()), using var guard = x.Lock(); or using (x.Lock()).

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Refuses copies of owned values in driver code. An owned value holds a kernel resource,
@@ -19,24 +19,24 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class OwnershipChecker
 {
-    public const string Id = "KS0001";
+    public static readonly Rule Rule = Rules.OwnedValueCopied;
 
-    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    public static List<Finding> Check(Compilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
         if (OwnedTypes.For(compilation) is not { } owned)
             return [];
-        var problems = new List<string>();
+        var problems = new List<Finding>();
         var walker = new CopyFinder(owned, problems);
         foreach (IOperation body in BodyOperations.Of(compilation, driverTrees))
             walker.Visit(body);
         foreach (SyntaxTree tree in driverTrees)
             CheckDeclarations(compilation.GetSemanticModel(tree), tree, owned, problems);
-        return problems.Distinct().ToList();
+        return Finding.InSourceOrder(problems);
     }
 
     // What declarations alone decide: by-value parameters of owned types (every call copies),
     // and generic types that copy their type argument freely.
-    private static void CheckDeclarations(SemanticModel model, SyntaxTree tree, OwnedTypes owned, List<string> problems)
+    private static void CheckDeclarations(SemanticModel model, SyntaxTree tree, OwnedTypes owned, List<Finding> problems)
     {
         foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
         {
@@ -44,24 +44,24 @@ public static class OwnershipChecker
             if (node is InitializerExpressionSyntax { Parent: StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax } initializer)
                 foreach (ExpressionSyntax element in initializer.Expressions)
                     if (model.GetOperation(element) is { } value && owned.Contains(value.Type) && !owned.IsUserMemory(value.Type!) && BodyOperations.IsPlace(BodyOperations.Unwrap(value)))
-                        problems.Add($"{SourcePosition.Of(element.GetLocation())}: error {Id}: this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})");
+                        problems.Add(new Finding(Rule, element, $"this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})"));
             ISymbol? declared = node switch
             {
                 ParameterSyntax or VariableDeclaratorSyntax or PropertyDeclarationSyntax or MethodDeclarationSyntax or LocalFunctionStatementSyntax => model.GetDeclaredSymbol(node),
                 _ => null,
             };
             if (declared is IParameterSymbol { RefKind: RefKind.None } parameter && owned.Contains(parameter.Type) && !owned.IsUserMemory(parameter.Type))
-                problems.Add($"{SourcePosition.Of(node.GetLocation())}: error {Id}: parameter '{parameter.Name}' takes a copy of an owned value ({parameter.Type.Name}) at every call; both copies would release it. Declare it ref (or in, to only read it)");
+                problems.Add(new Finding(Rule, node, $"parameter '{parameter.Name}' takes a copy of an owned value ({parameter.Type.Name}) at every call; both copies would release it. Declare it ref (or in, to only read it)"));
             ITypeSymbol? type = declared switch
             {
                 IParameterSymbol p => p.Type, ILocalSymbol l => l.Type, IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, IMethodSymbol m => m.ReturnType, _ => null,
             };
             if (owned.CopyingGeneric(type) is { } generic)
-                problems.Add($"{SourcePosition.Of(node.GetLocation())}: error {Id}: {generic} holds an owned value, and its code copies values of its type argument freely; keep owned values in fields, KernelArray<T>, Mutex<T> or Shared<T>");
+                problems.Add(new Finding(Rule, node, $"{generic} holds an owned value, and its code copies values of its type argument freely; keep owned values in fields, KernelArray<T>, Mutex<T> or Shared<T>"));
         }
     }
 
-    private sealed class CopyFinder(OwnedTypes owned, List<string> problems) : OperationWalker
+    private sealed class CopyFinder(OwnedTypes owned, List<Finding> problems) : OperationWalker
     {
         // A read of a variable that holds an owned value (not a fresh value from a call).
         private void CheckCopy(IOperation? value, string what)
@@ -83,7 +83,7 @@ public static class OwnershipChecker
         private void Report(SyntaxNode at, string message) => Report(at.GetLocation(), message);
 
         private void Report(Location at, string message) =>
-            problems.Add($"{SourcePosition.Of(at)}: error {Id}: {message}");
+            problems.Add(new Finding(Rule, at, $"{message}"));
 
         // [NoCopy] values that own nothing: a user-memory view would fetch or store the same
         // bytes twice; an atomic's copy is a second counter the other CPUs never see.
@@ -263,118 +263,6 @@ public static class OwnershipChecker
         {
             CheckPatternCopy(operation.DeclaredSymbol, operation.Syntax);
             base.VisitDeclarationPattern(operation);
-        }
-    }
-}
-
-/// <summary>Which types are owned values, remembered per type (a struct's fields are looked at once).</summary>
-public sealed class OwnedTypes(INamedTypeSymbol disposable)
-{
-    /// <summary>The owned types of a compilation; null when it has no IDisposable (no kernel library).</summary>
-    public static OwnedTypes? For(Compilation compilation) =>
-        compilation.GetTypeByMetadataName("System.IDisposable") is { } disposable ? new OwnedTypes(disposable) : null;
-
-    private readonly Dictionary<ITypeSymbol, bool> _known = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// The generic type or <c>T?</c> in <paramref name="type"/> that holds an owned value but
-    /// was not written for owned values, if any: Nullable, Result, a driver's own generics.
-    /// </summary>
-    public string? CopyingGeneric(ITypeSymbol? type)
-    {
-        if (type is IArrayTypeSymbol array)
-            return CopyingGeneric(array.ElementType);
-        if (type is not INamedTypeSymbol { IsGenericType: true } named)
-            return null;
-        foreach (ITypeSymbol argument in named.TypeArguments)
-        {
-            if (Contains(argument) && !IsUserMemory(argument) && !MadeForOwnedValues(named))
-                return named.ToDisplayString();
-            if (CopyingGeneric(argument) is { } inner)
-                return inner;
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Generic code written for owned values (the kernel library's own: KernelArray, Mutex,
-    /// Shared, the file operation interfaces), spans (reached by ref) and tuples (copies into
-    /// them are checked where they are built). Result is the library's exception: its Value copies.
-    /// </summary>
-    public static bool MadeForOwnedValues(INamedTypeSymbol? type)
-    {
-        if (type is null)
-            return true;
-        INamedTypeSymbol definition = type.OriginalDefinition;
-        // By assembly, not namespace: a driver can declare a KernelSharp.* namespace of its own.
-        string? assembly = definition.ContainingAssembly?.Name;
-        if (assembly == "KernelSharp.CoreLib")
-            return definition.ContainingNamespace.ToDisplayString() == "System" && definition.Name is "Span" or "ReadOnlySpan" or "ValueTuple";
-        return assembly == "KernelSharp.Kernel" && definition.Name != "Result";
-    }
-
-    /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
-    public bool IsUserMemory(ITypeSymbol type) =>
-        !type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) && IsNoCopy(type);
-
-    /// <summary>
-    /// One of the kernel library's atomics (Atomic32, Atomic64, AtomicBits): [NoCopy] values that
-    /// change through readonly methods. By assembly, as <see cref="MadeForOwnedValues"/> does.
-    /// </summary>
-    public static bool IsAtomic(ITypeSymbol type) =>
-        IsNoCopy(type) && type.ContainingAssembly?.Name == "KernelSharp.Kernel" && type.ContainingNamespace.ToDisplayString() == "KernelSharp.Sync";
-
-    private static bool IsNoCopy(ITypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass is { Name: "NoCopyAttribute", ContainingNamespace.Name: "KernelSharp" });
-
-    public bool Contains(ITypeSymbol? type)
-    {
-        if (type is not { IsValueType: true })
-            return false;
-        if (_known.TryGetValue(type, out bool known))
-            return known;
-        _known[type] = false; // a cycle (impossible for structs, but cheap to guard) is not owned
-        bool result = type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
-            || IsNoCopy(type)
-            || type.IsRefLikeType && type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m is { Parameters.Length: 0, IsStatic: false, DeclaredAccessibility: Accessibility.Public })
-            // A struct (or tuple) holding an owned value in a field: copying it copies that value.
-            || type.GetMembers().OfType<IFieldSymbol>().Any(field => !field.IsStatic && field.RefKind == RefKind.None && Contains(field.Type));
-        _known[type] = result;
-        return result;
-    }
-}
-
-/// <summary>The outermost operations of a tree (each method body, expression body and initializer once), and what the checkers ask of an operation.</summary>
-public static class BodyOperations
-{
-    /// <summary>The operation under any conversions and parentheses.</summary>
-    public static IOperation Unwrap(IOperation value)
-    {
-        while (value is IConversionOperation or IParenthesizedOperation)
-            value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
-        return value;
-    }
-
-    /// <summary>A variable, an element, this, or a ref (readonly or not) to something: what stays behind when its value is read.</summary>
-    public static bool IsPlace(IOperation value) =>
-        value is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IArrayElementReferenceOperation
-            or IInlineArrayAccessOperation or IInstanceReferenceOperation
-            or IPropertyReferenceOperation { Property.ReturnsByRef: true } or IPropertyReferenceOperation { Property.ReturnsByRefReadonly: true }
-            or IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true };
-
-    public static IEnumerable<IOperation> Of(CSharpCompilation compilation, IEnumerable<SyntaxTree> trees) =>
-        trees.SelectMany(tree => Of(compilation.GetSemanticModel(tree), tree));
-
-    public static IEnumerable<IOperation> Of(SemanticModel model, SyntaxTree tree)
-    {
-        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
-        {
-            if (node is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax))
-                continue;
-            if (node.Ancestors().Any(a => a is BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax))
-                continue;
-            if (model.GetOperation(node) is { } operation)
-                yield return operation;
         }
     }
 }

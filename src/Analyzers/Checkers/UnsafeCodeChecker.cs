@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Driver code without <c>unsafe</c> cannot corrupt the kernel (architecture rule 5), so
@@ -12,22 +12,20 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class UnsafeCodeChecker
 {
-    public const string RefusedId = "KS0003";
-    public const string ReviewId = "KS0004";
-
-    public static (IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings) Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    /// <summary>Each unsafe keyword and [UnsafeApi] call: KS0003 errors, or KS0004 warnings once the driver opted in.</summary>
+    public static List<Finding> Check(Compilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
         bool optedIn = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.AllowUnsafeCodeAttribute");
         var found = driverTrees.SelectMany(tree => tree.GetRoot().DescendantTokens().Where(t => t.IsKind(SyntaxKind.UnsafeKeyword)))
-            .Select(token => (Where: SourcePosition.Of(token.GetLocation()), What: What(token)))
-            .Concat(UnsafeApiCalls(compilation, driverTrees)).OrderBy(f => f.Where, StringComparer.Ordinal).ToList();
-        if (optedIn)
-            return ([], found.Select(f => $"{f.Where}: warning {ReviewId}: unsafe {f.What}: this code can corrupt kernel memory; keep it small and reviewed").ToList());
-        return (found.Select(f => $"{f.Where}: error {RefusedId}: unsafe {f.What}: driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]").ToList(), []);
+            .Select(token => (Where: token.GetLocation(), What: What(token)))
+            .Concat(UnsafeApiCalls(compilation, driverTrees));
+        return Finding.InSourceOrder(found.Select(f => optedIn
+            ? new Finding(Rules.UnsafeCodeReview, f.Where, $"unsafe {f.What}: this code can corrupt kernel memory; keep it small and reviewed")
+            : new Finding(Rules.UnsafeCode, f.Where, $"unsafe {f.What}: driver code is unsafe only by choice; use the library's safe types, or opt in with [assembly: KernelSharp.AllowUnsafeCode]")));
     }
 
     // Calls of library members marked [UnsafeApi]: unsafe in effect, without the keyword.
-    private static IEnumerable<(string Where, string What)> UnsafeApiCalls(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    private static IEnumerable<(Location Where, string What)> UnsafeApiCalls(Compilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
         foreach (SyntaxTree tree in driverTrees)
         {
@@ -35,7 +33,7 @@ public static class UnsafeCodeChecker
             foreach (var call in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
                 if (model.GetSymbolInfo(call).Symbol is IMethodSymbol method
                     && method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "KernelSharp.UnsafeApiAttribute") is { } marked)
-                    yield return (SourcePosition.Of(call.GetLocation()), $"call of '{method.ContainingType.Name}.{method.Name}' ({marked.ConstructorArguments[0].Value})");
+                    yield return (call.GetLocation(), $"call of '{method.ContainingType.Name}.{method.Name}' ({marked.ConstructorArguments[0].Value})");
         }
     }
 

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Refuses changing an owned static field from code that user space can run in several
@@ -16,9 +16,9 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class SharedStateChecker
 {
-    public const string Id = "KS0007";
+    public static readonly Rule Rule = Rules.SharedStaticChanged;
 
-    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
+    public static List<Finding> Check(Compilation compilation, IReadOnlyList<SyntaxTree> driverTrees)
     {
         if (OwnedTypes.For(compilation) is not { } owned)
             return [];
@@ -26,12 +26,12 @@ public static class SharedStateChecker
         // What user space reaches concurrently, then everything those call.
         var reached = graph.Reach(graph.Bodies.Keys.Where(IsConcurrentEntry));
 
-        var problems = new List<string>();
+        var problems = new List<Finding>();
         foreach (IMethodSymbol method in reached)
             foreach (IFieldReferenceOperation field in graph.Bodies[method].DescendantsAndSelf().OfType<IFieldReferenceOperation>())
                 if (field.Field.IsStatic && owned.Contains(field.Field.Type) && !owned.IsUserMemory(field.Field.Type) && Changes(field))
-                    problems.Add($"{SourcePosition.Of(field.Syntax.GetLocation())}: error {Id}: '{field.Field.Name}' ({field.Field.Type.Name}) is changed in {method.ContainingType.Name}.{method.Name}, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>");
-        return problems.Distinct().Order(StringComparer.Ordinal).ToList();
+                    problems.Add(new Finding(Rule, field.Syntax, $"'{field.Field.Name}' ({field.Field.Type.Name}) is changed in {method.ContainingType.Name}.{method.Name}, which user space can run in several tasks at once: both could release it. Set owned statics up in Init and release them in Exit, or keep what changes in a Mutex<T>"));
+        return Finding.InSourceOrder(problems);
     }
 
     // The file operations and seq_file show functions a type implements, and exported functions.

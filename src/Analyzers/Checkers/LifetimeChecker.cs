@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Refuses a span or reference used after its owner is gone, as far as one method shows it.
@@ -19,16 +19,16 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class LifetimeChecker
 {
-    public const string Id = "KS0006";
+    public static readonly Rule Rule = Rules.UsedAfterOwnerEnded;
 
-    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    public static List<Finding> Check(Compilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
         if (OwnedTypes.For(compilation) is not { } owned)
             return [];
-        var problems = new List<string>();
+        var problems = new List<Finding>();
         foreach (IOperation body in BodyOperations.Of(compilation, driverTrees))
             new BodyAnalysis(owned, problems).Run(body);
-        return problems.Distinct().ToList();
+        return Finding.InSourceOrder(problems);
     }
 
     /// <summary>A view assigned at <paramref name="At"/> from the owners named by their source text.</summary>
@@ -37,7 +37,7 @@ public static class LifetimeChecker
     /// <summary>The owner named <paramref name="Owner"/> ends at <paramref name="At"/> (the scope ends at <paramref name="ScopeEnd"/> for using).</summary>
     private sealed record End(string Owner, int At, SyntaxNode Where, string How, TextSpan? UsingScope = null, bool DisposedACopy = false);
 
-    private sealed class BodyAnalysis(OwnedTypes owned, List<string> problems)
+    private sealed class BodyAnalysis(OwnedTypes owned, List<Finding> problems)
     {
         private readonly List<Assignment> _assignments = [];
         private readonly List<End> _ends = [];
@@ -300,6 +300,6 @@ public static class LifetimeChecker
         private static int Line(SyntaxNode node) => node.GetLocation().GetMappedLineSpan().StartLinePosition.Line + 1;
 
         private void Report(SyntaxNode at, string message) =>
-            problems.Add($"{SourcePosition.Of(at.GetLocation())}: error {Id}: {message}");
+            problems.Add(new Finding(Rule, at, $"{message}"));
     }
 }

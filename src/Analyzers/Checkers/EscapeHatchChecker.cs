@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace KernelSharp.Tool.Build;
+namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// Refuses, in driver code, the APIs that write or reinterpret any memory without the
@@ -14,7 +14,7 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public static class EscapeHatchChecker
 {
-    public const string Id = "KS0005";
+    public static readonly Rule Rule = Rules.EscapeHatch;
 
     private static readonly Dictionary<string, string> Types = new(StringComparer.Ordinal)
     {
@@ -28,9 +28,9 @@ public static class EscapeHatchChecker
         ["System.Runtime.CompilerServices.SkipLocalsInitAttribute"] = "leaves stack memory uninitialized, so stale kernel data becomes values and pointers",
     };
 
-    public static IReadOnlyList<string> Check(CSharpCompilation compilation, IEnumerable<SyntaxTree> driverTrees)
+    public static List<Finding> Check(Compilation compilation, IEnumerable<SyntaxTree> driverTrees)
     {
-        var problems = new List<string>();
+        var problems = new List<Finding>();
         foreach (SyntaxTree tree in driverTrees)
         {
             SemanticModel model = compilation.GetSemanticModel(tree);
@@ -45,10 +45,10 @@ public static class EscapeHatchChecker
                 ISymbol? symbol = model.GetSymbolInfo(name).Symbol ?? model.GetSymbolInfo(name).CandidateSymbols.FirstOrDefault();
                 if (symbol is null || Refusal(symbol) is not { } why)
                     continue;
-                problems.Add($"{SourcePosition.Of(name.GetLocation())}: error {Id}: '{symbol.ToDisplayString()}' {why}: drivers use the KernelSharp library's safe types");
+                problems.Add(new Finding(Rule, name, $"'{symbol.ToDisplayString()}' {why}: drivers use the KernelSharp library's safe types"));
             }
         }
-        return problems.Distinct().ToList();
+        return Finding.InSourceOrder(problems);
     }
 
     private static string? Refusal(ISymbol symbol)
