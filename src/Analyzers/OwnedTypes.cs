@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelSharp.Analyzers;
 
@@ -47,6 +48,21 @@ public sealed class OwnedTypes(INamedTypeSymbol disposable)
             return definition.ContainingNamespace.ToDisplayString() == "System" && definition.Name is "Span" or "ReadOnlySpan" or "ValueTuple";
         return assembly == "KernelSharp.Kernel" && definition.Name != "Result";
     }
+
+    /// <summary>
+    /// Whether <c>Owned.Take(ref place)</c> compiles for this place: a disposable struct
+    /// (Take's constraint) in a variable that can be passed by ref (not readonly, not <c>in</c>).
+    /// </summary>
+    public bool CanTake(IOperation place) =>
+        place.Type is { IsValueType: true } type && type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default)
+        && place switch
+        {
+            ILocalReferenceOperation local => local.Local.RefKind is RefKind.None or RefKind.Ref && !local.Local.IsUsing,
+            IFieldReferenceOperation field => !field.Field.IsReadOnly,
+            IParameterReferenceOperation parameter => parameter.Parameter.RefKind is RefKind.None or RefKind.Ref or RefKind.Out,
+            IArrayElementReferenceOperation => true,
+            _ => false,
+        };
 
     /// <summary>A [NoCopy] type that owns nothing: a reader or writer of user memory.</summary>
     public bool IsUserMemory(ITypeSymbol type) =>

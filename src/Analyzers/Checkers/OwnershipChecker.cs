@@ -44,7 +44,8 @@ public static class OwnershipChecker
             if (node is InitializerExpressionSyntax { Parent: StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax } initializer)
                 foreach (ExpressionSyntax element in initializer.Expressions)
                     if (model.GetOperation(element) is { } value && owned.Contains(value.Type) && !owned.IsUserMemory(value.Type!) && BodyOperations.IsPlace(BodyOperations.Unwrap(value)))
-                        problems.Add(new Finding(Rule, element, $"this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})"));
+                        problems.Add(new Finding(Rule, element, $"this stackalloc copies the owned value '{element}' ({value.Type!.Name}); both copies would release it. Move it with Owned.Take(ref {element})")
+                            { CanMoveWithTake = owned.CanTake(BodyOperations.Unwrap(value)) });
             ISymbol? declared = node switch
             {
                 ParameterSyntax or VariableDeclaratorSyntax or PropertyDeclarationSyntax or MethodDeclarationSyntax or LocalFunctionStatementSyntax => model.GetDeclaredSymbol(node),
@@ -75,9 +76,12 @@ public static class OwnershipChecker
             if (!BodyOperations.IsPlace(value))
                 return;
             string name = value.Syntax.ToString();
-            Report(value.Syntax, owned.IsUserMemory(value.Type!)
-                ? $"{what} copies '{name}' ({value.Type!.Name}); {NoCopyReason(value.Type!)}. Pass it by ref"
-                : $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})");
+            if (owned.IsUserMemory(value.Type!))
+                Report(value.Syntax, $"{what} copies '{name}' ({value.Type!.Name}); {NoCopyReason(value.Type!)}. Pass it by ref");
+            else
+                problems.Add(new Finding(Rule, value.Syntax.GetLocation(),
+                    $"{what} copies the owned value '{name}' ({value.Type!.Name}); both copies would release it. Pass it by ref, or move it with Owned.Take(ref {name})")
+                    { CanMoveWithTake = owned.CanTake(value) });
         }
 
         private void Report(SyntaxNode at, string message) => Report(at.GetLocation(), message);

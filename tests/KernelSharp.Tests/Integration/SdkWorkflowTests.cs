@@ -6,8 +6,8 @@ namespace KernelSharp.Tests.Integration;
 /// <summary>
 /// The .NET developer's workflow, outside the repository, from the local feed <c>./ksharp pack</c> writes:
 /// <c>dotnet new install</c>, <c>dotnet new kmod</c> and <c>kmod-chardev</c>, <c>dotnet build</c> writing
-/// bin/Debug/MODULE.ko for this run's kernel, a second build doing no kbuild or ILCompiler work, an error in
-/// MSBuild's file(line,col) form, and the built modules loading in the booted kernel.
+/// bin/Debug/MODULE.ko for this run's kernel, a second build doing no kbuild or ILCompiler work, an analyzer
+/// error in MSBuild's file(line,col) form, and the built modules loading in the booted kernel.
 /// </summary>
 [Trait("Category", "Integration")]
 public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<SdkWorkflowTests.Fixture>
@@ -172,8 +172,11 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
                 }
             }
             """);
-        var built = workspace.Run(project, "dotnet", "build", $"-p:KernelRelease={Guest.Kernel.Version}");
+        var built = workspace.Run(project, "dotnet", "build", "-v:n", $"-p:KernelRelease={Guest.Kernel.Version}");
         Assert.NotEqual(0, built.ExitCode);
+        // The template's KernelSharp.Analyzers reported it while C# compiled: the ksharp pipeline never started.
+        Assert.Contains("KernelSharp.Analyzers.dll", built.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ksharp: building", built.Output, StringComparison.Ordinal);
         // MSBuild logged it as an error of the project (it appends the project), not just passed the text on.
         Assert.Matches(@"Copy\.cs\(7,\d+\): error KS0001: this initialization copies the owned value 'a'[^\n]*\[[^\]\n]*BrokenSdk\.csproj\]", built.Output);
         // ksharp's own errors are the build's: no second one for its exit status.
