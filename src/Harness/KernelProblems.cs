@@ -176,7 +176,9 @@ public static partial class KernelProblems
         }
         Close();
 
-        if (tainted is { } value && UnexplainedTaint(value, KindsOf(problems)) is var extra and not 0)
+        // KUnit taints the kernel with N (TAINT_TEST) when it runs a suite: a test build's run, not a problem.
+        bool testsRan = log.Any(line => line.Text.TrimStart().StartsWith("# Subtest: ", StringComparison.Ordinal));
+        if (tainted is { } value && UnexplainedTaint(value, KindsOf(problems), testsRan) is var extra and not 0)
             problems.Add(new KernelProblem(KernelProblemKind.Taint, [$"tainted {value}: unexpected flags {TaintLetters(extra)} ({extra})"]));
         return problems;
     }
@@ -220,10 +222,12 @@ public static partial class KernelProblems
 
     /// <summary>The taint flags beyond <see cref="ExpectedTaint"/> that <paramref name="reported"/> problems do not
     /// explain: an oops taints D (die), a warning W, a soft lockup L, sleeping in atomic context W, a KASAN report B
-    /// (bad page).</summary>
-    public static long UnexplainedTaint(long tainted, KernelProblemKind reported)
+    /// (bad page); a KUnit run, N (test).</summary>
+    public static long UnexplainedTaint(long tainted, KernelProblemKind reported, bool testsRan = false)
     {
         long explained = ExpectedTaint;
+        if (testsRan)
+            explained |= 1L << 18;
         if (reported.HasFlag(KernelProblemKind.Oops))
             explained |= 1L << 7;
         if ((reported & (KernelProblemKind.Warning | KernelProblemKind.SleepInAtomic)) != 0)

@@ -197,6 +197,9 @@ void ksharp_fasync_destroy(struct fasync_struct **head);
 s32 ksharp_fasync_helper(s32 fd, struct file *file, s32 on, struct fasync_struct **head);
 void ksharp_kill_fasync(struct fasync_struct **head, s32 writable);
 
+/* ksharp_test.c */
+void ksharp_test_fail(void *kunit, const char *where, u32 where_length, const char *text, u32 length);
+
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);
 void ksharp_printk(s32 level, const char *text, u32 length);

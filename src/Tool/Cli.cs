@@ -36,6 +36,12 @@ public static class Cli
               bad user pointers. Prints the seed, a histogram of results, and fails on a
               kernel-internal errno, a kernel report, or anything left after rmmod. The guest has
               no isa-debug-exit device, so no write powers it off. Default: 100000 operations.
+          ksharp test <driver-project-dir> [--kernel <version>] [--timeout <s>] [--out <dir>] [--debug]
+              Build a test build of the module (default out: <driver-project-dir>/bin/test), in which
+              its [KernelTest] methods run in the kernel: as a KUnit suite where the kernel has KUnit
+              built in (the debug kernel, 6.1-debug), else from the module's init after its Init.
+              Boots it, reads the kernel's KTAP report, and prints each test with every failed
+              KernelAssert as FILE.cs(LINE): error: ...; exits 1 when a test failed.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
@@ -58,6 +64,7 @@ public static class Cli
                 "demo" => await RunCommand.DemoAsync(parsed),
                 "debug-kernel" => await DebugKernelAsync(),
                 "fuzz" => await Fuzz.FuzzCommand.RunAsync(parsed),
+                "test" => await TestCommand.RunAsync(parsed),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageError($"unknown command '{parsed.Command}'"),
             };
@@ -104,18 +111,18 @@ public static class Cli
     }
 
     /// <summary>The build step shared by 'build' and 'run'.</summary>
-    internal static BuildOutput BuildModule(Arguments parsed, KernelHeaders? headers = null)
+    internal static BuildOutput BuildModule(Arguments parsed, KernelHeaders? headers = null, bool tests = false)
     {
         string driver = parsed.Positional(0, "driver-project-dir");
         if (headers is null && parsed.Option("--kernel") is not null && parsed.Option("--kernel-headers") is not null)
             throw new UsageError("give --kernel or --kernel-headers, not both");
         headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir)
             : KernelHeaders.Open(ChooseKernel(parsed).HeadersPath);
-        string output = parsed.Option("--out") ?? Path.Combine(driver, "bin");
+        string output = parsed.Option("--out") ?? Path.Combine(driver, tests ? Path.Combine("bin", "test") : "bin");
         Console.WriteLine($"ksharp: building {driver} against {headers.Directory}");
         var clock = Stopwatch.StartNew();
         var builder = new ModuleBuilder(Toolchain.Locate(), Console.WriteLine);
-        BuildOutput result = builder.Build(new BuildRequest(driver, headers, output, parsed.Option("--debug") is not null));
+        BuildOutput result = builder.Build(new BuildRequest(driver, headers, output, parsed.Option("--debug") is not null, Tests: tests));
         Console.WriteLine($"ksharp: module {result.Model.Module.Name} ready in {clock.Elapsed.TotalSeconds:0.00} s");
         return result;
     }

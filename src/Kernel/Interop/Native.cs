@@ -11,6 +11,10 @@ namespace KernelSharp.Interop
     {
         private const string Shim = "*";
 
+        // ksharp_test.c
+        [RuntimeImport(Shim, "ksharp_test_fail"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_test_fail(void* kunit, byte* where, uint whereLength, byte* text, uint length);
+
         // ksharp_printk.c
         [RuntimeImport(Shim, "ksharp_printk"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_printk(int level, byte* text, uint length);

@@ -75,6 +75,9 @@ public static class CGlueGenerator
             c.Append($"\t{expression},\n");
         c.Append("\tNULL\n};\n");
 
+        if (model.Tests.Count > 0)
+            AppendTests(c, names, model.Tests);
+
         c.Append($$"""
 
             static int __init {{m}}_init(void)
@@ -86,7 +89,7 @@ public static class CGlueGenerator
             	ret = {{names.CSharpEntry(GlueNames.Init)}}({{names.FileOperationsTables}}, {{names.ShowFunctions}}, {{names.CallbackFunctions}}, {{names.Storage}});
             	if (ret)
             		ksharp_runtime_exit();
-            	return ret;
+            {{(model.Tests.Count > 0 ? $"\tif (!ret)\n\t\t{m}_run_tests();\n" : "")}}	return ret;
             }
 
             static void __exit {{m}}_exit(void)
@@ -106,6 +109,69 @@ public static class CGlueGenerator
         if (model.Module.Description is { } description)
             c.Append($"MODULE_DESCRIPTION({Literal(description)});\n");
         return c.ToString();
+    }
+
+    /// <summary>
+    /// A test build's runner. Where the kernel has KUnit built in (the debug kernel), each
+    /// [KernelTest] is a case of a KUnit suite named after the module, which KUnit runs once the
+    /// module is live and reports in KTAP. Elsewhere the module runs them itself at the end of its
+    /// init and prints the same KTAP: a suite of one subtest per test.
+    /// </summary>
+    private static void AppendTests(StringBuilder c, GlueNames names, IReadOnlyList<KernelTestCase> tests)
+    {
+        string m = names.Module;
+        string run = names.CSharpEntry(GlueNames.TestRun);
+        c.Append($"\n/* [KernelTest] methods, run by KUnit or by {m}_run_tests. */\n");
+        c.Append("#if IS_BUILTIN(CONFIG_KUNIT)\n#include <kunit/test.h>\n\n");
+        for (int i = 0; i < tests.Count; i++)
+            c.Append($"static void {m}_test_{i}(struct kunit *test)\n{{\n\t{run}({i}, test);\n}}\n\n");
+        c.Append($"static struct kunit_case {m}_test_cases[] = {{\n");
+        for (int i = 0; i < tests.Count; i++)
+            c.Append($"\t{{ .run_case = {m}_test_{i}, .name = {Literal(tests[i].Name)} }},\n");
+        c.Append($$"""
+            	{}
+            };
+
+            static struct kunit_suite {{m}}_test_suite = {
+            	.name = "{{m}}",
+            	.test_cases = {{m}}_test_cases,
+            };
+            kunit_test_suites(&{{m}}_test_suite);
+
+            static void {{m}}_run_tests(void)
+            {
+            }
+            #else
+
+            """);
+        c.Append($"static const char *const {m}_test_names[] = {{\n");
+        foreach (KernelTestCase test in tests)
+            c.Append($"\t{Literal(test.Name)},\n");
+        c.Append($$"""
+            };
+
+            static void {{m}}_run_tests(void)
+            {
+            	size_t i;
+            	int failed = 0;
+
+            	pr_info("KTAP version 1\n");
+            	pr_info("1..1\n");
+            	pr_info("    KTAP version 1\n");
+            	pr_info("    # Subtest: {{m}}\n");
+            	pr_info("    1..%zu\n", ARRAY_SIZE({{m}}_test_names));
+            	for (i = 0; i < ARRAY_SIZE({{m}}_test_names); i++) {
+            		int failures = {{run}}(i, NULL);
+
+            		pr_info("    %s %zu %s\n", failures ? "not ok" : "ok", i + 1, {{m}}_test_names[i]);
+            		if (failures)
+            			failed++;
+            	}
+            	pr_info("%s 1 {{m}}\n", failed ? "not ok" : "ok");
+            }
+            #endif
+
+            """);
     }
 
     private static void AppendFileOperations(StringBuilder c, GlueNames names, int index, FileOperationsType type)

@@ -106,6 +106,8 @@ public static class CSharpGlueGenerator
             string what = GlueNames.ExportEntry(export.Symbol);
             s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(what)}\")]\n        private static {export.Return} {GlueNames.CSharpMethod(what)}({Parameters(export.Parameters)}) => {export.Method}({GlueNames.CArguments(export.Parameters)});\n");
         }
+        if (model.Tests.Count > 0)
+            AppendTestRun(s, names, model.Tests);
         foreach (ImportedFunction import in model.Imports)
             s.Append($"\n        [global::System.Runtime.RuntimeImport(\"*\", \"{names.ImportStub(import.Symbol)}\"), global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]\n        internal static extern {import.Return} {GlueNames.ImportMethod(import.Symbol)}({Parameters(import.Parameters)});\n");
         foreach (var (_, field) in GlueNames.StorageSlots(model))
@@ -198,5 +200,15 @@ public static class CSharpGlueGenerator
             ? $"{Storage}.Text({field}, {parameter.Capacity})"
             : $"{Storage}.Array<{element}>({field}, {count}, {parameter.Capacity})";
         AppendPartial(s, parameter.Member, $"static partial global::System.ReadOnlySpan<{element}> {parameter.Member.Name} => {body};");
+    }
+
+    // The test build's entry: begin, call test number index, and report its failed assertions.
+    private static void AppendTestRun(StringBuilder s, GlueNames names, IReadOnlyList<KernelTestCase> tests)
+    {
+        s.Append($"\n        [global::System.Runtime.RuntimeExport(\"{names.CSharpEntry(GlueNames.TestRun)}\")]\n");
+        s.Append("        private static int TestRun(int index, void* kunit)\n        {\n            global::KernelSharp.Glue.TestState.Begin(kunit);\n            switch (index)\n            {\n");
+        for (int i = 0; i < tests.Count; i++)
+            s.Append($"                case {i}: {tests[i].Method}(); break;\n");
+        s.Append("            }\n            return global::KernelSharp.Glue.TestState.End();\n        }\n");
     }
 }

@@ -57,7 +57,7 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     /// C# errors throw a <see cref="BuildError"/> listing them as file(line,col): message.
     /// </summary>
     public (byte[] Assembly, DriverModel Model, string GeneratedCSharp, IReadOnlyList<string> Warnings) Compile(
-        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true)
+        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true, bool tests = false)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
         // Partial members (string and array parameters, imported symbols, shared variables)
@@ -67,6 +67,12 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         IReadOnlyList<string> ruleWarnings = sourceRules ? CheckRules(compilation) : [];
 
         DriverModel model = ModelReader.Read(compilation);
+        if (tests)
+        {
+            model = model with { Tests = KernelTestReader.Read(compilation) };
+            if (model.Tests.Count == 0)
+                throw new BuildError("no [KernelTest] methods: a test build runs static void methods marked [KernelSharp.Testing.KernelTest]");
+        }
         string glue = CSharpGlueGenerator.Generate(model);
         compilation = compilation.AddSyntaxTrees(ParseText(glue, CSharpGlueGenerator.FileName));
 

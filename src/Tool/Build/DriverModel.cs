@@ -31,7 +31,13 @@ public sealed record DriverModel(
 
     /// <summary>Modules whose exports this one uses ([assembly: ModuleDependency]).</summary>
     public IReadOnlyList<ModuleDependency> Dependencies { get; init; } = [];
+
+    /// <summary>The [KernelTest] methods of a test build (ksharp test), in source order; none in a normal build.</summary>
+    public IReadOnlyList<KernelTestCase> Tests { get; init; } = [];
 }
+
+/// <summary>A [KernelTest] method: its name in the test report ("Type.Method") and how generated C# calls it.</summary>
+public sealed record KernelTestCase(string Name, string Method);
 
 /// <summary>What calls a handler type back: a kernel timer (softirq context) or a work item (a kernel worker).</summary>
 public enum CallbackKind { Timer, Work }

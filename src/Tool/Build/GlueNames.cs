@@ -56,6 +56,8 @@ public sealed class GlueNames(string module)
 
     public const string Init = "init";
     public const string Exit = "exit";
+    /// <summary>A test build's entry: runs [KernelTest] number index, returns its failed assertions.</summary>
+    public const string TestRun = "test_run";
     public static string FileOperationEntry(int table, FileOperation op) => $"fops{table}_{op.ToString().ToLowerInvariant()}";
     public static string SeqShowEntry(int index) => $"show{index}";
     public static string CallbackEntry(int index) => $"callback{index}";
@@ -119,5 +121,7 @@ public sealed class GlueNames(string module)
             yield return (ParameterSet(parameter.Name), "void", "s64 value");
             yield return (ParameterGet(parameter.Name), "s64", "void");
         }
+        if (model.Tests.Count > 0)
+            yield return (TestRun, "int", "int index, void *kunit");
     }
 }

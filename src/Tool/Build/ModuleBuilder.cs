@@ -10,7 +10,8 @@ namespace KernelSharp.Tool.Build;
 /// Run the rule table's analyzers (KS0001 to KS0012) on the C# before compiling. Always on
 /// for drivers; the object checks' tests turn it off to show the proof behind the rules.
 /// </param>
-public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false, bool SourceRules = true);
+/// <param name="Tests">A test build: the [KernelTest] methods run when the module loads (ksharp test).</param>
+public sealed record BuildRequest(string DriverDirectory, KernelHeaders Headers, string OutputDirectory, bool Debug = false, bool SourceRules = true, bool Tests = false);
 
 /// <summary>What a build produced.</summary>
 /// <param name="CSharpAssemblyPath">The kernel assembly generated from the C# (the same for every kernel).</param>
@@ -47,7 +48,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
             var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
-            return compiler.Compile(assemblyName, trees, request.SourceRules);
+            return compiler.Compile(assemblyName, trees, request.SourceRules, request.Tests);
         });
         foreach (string warning in compiled.Warnings)
             report($"  {warning}");

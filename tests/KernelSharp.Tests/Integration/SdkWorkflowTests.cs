@@ -183,4 +183,31 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
         Assert.DoesNotContain("MSB3073", built.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("exited with status", built.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task KernelTests_run_in_the_kernel_and_a_failed_assertion_is_an_msbuild_error_at_its_line()
+    {
+        var workspace = await fixture.Prepared;
+        var created = workspace.Run(workspace.Root, "dotnet", "new", "kmod", "-n", "TestedSdk");
+        Assert.True(created.ExitCode == 0, created.Output);
+        string project = Path.Combine(workspace.Root, "TestedSdk");
+        File.WriteAllText(Path.Combine(project, "Tests.cs"), """
+            using KernelSharp.Testing;
+            internal static class Tests
+            {
+                [KernelTest]
+                internal static void Adds() => KernelAssert.Equal(4, 2 + 2);
+
+                [KernelTest]
+                internal static void Subtracts() => KernelAssert.Equal(1, 3 - 1);
+            }
+            """);
+        var tested = workspace.Run(project, "dotnet", "build", "-t:KernelTest", "-v:n", $"-p:KernelRelease={Guest.Kernel.Version}");
+        Assert.NotEqual(0, tested.ExitCode);
+        Assert.Contains("  ok      Tests.Adds", tested.Output, StringComparison.Ordinal);
+        Assert.Contains("  FAILED  Tests.Subtracts", tested.Output, StringComparison.Ordinal);
+        // Line 8 of Tests.cs, as MSBuild's error of the project.
+        Assert.Matches(@"Tests\.cs\(8\): error : Tests\.Subtracts: 3 - 1: expected 1, got 2 \[[^\]\n]*TestedSdk\.csproj\]", tested.Output);
+        Assert.Contains("ksharp: 1 passed, 1 failed", tested.Output, StringComparison.Ordinal);
+    }
 }

@@ -194,4 +194,26 @@ public class GlueGeneratorTests
         Assert.Contains("static void *const user_storage[] = {\n\t&skull_variable,\n\tNULL\n};", c);
         Assert.Contains("internal static partial ref int Variable => ref global::KernelSharp.Glue.ParameterStorage.Variable<int>(global::KernelSharp.Generated.ModuleEntryPoints.Variable_skull_variable);", CSharpGlueGenerator.Generate(Symbols));
     }
+
+    [Fact]
+    public void A_test_build_registers_a_kunit_suite_where_the_kernel_has_kunit_and_runs_the_tests_in_init_elsewhere()
+    {
+        DriverModel tested = PowerOff with { Tests = [new KernelTestCase("Checks.Adds", "global::Checks.Adds"), new KernelTestCase("Checks.Fails", "global::Checks.Fails")] };
+        string c = CGlueGenerator.GenerateC(tested);
+        Assert.Contains("#if IS_BUILTIN(CONFIG_KUNIT)\n#include <kunit/test.h>", c);
+        Assert.Contains("static void poweroff_test_1(struct kunit *test)\n{\n\tpoweroff__cs_test_run(1, test);\n}", c);
+        Assert.Contains("\t{ .run_case = poweroff_test_0, .name = \"Checks.Adds\" },\n\t{ .run_case = poweroff_test_1, .name = \"Checks.Fails\" },\n\t{}\n};", c);
+        Assert.Contains("kunit_test_suites(&poweroff_test_suite);", c);
+        Assert.Contains("int failures = poweroff__cs_test_run(i, NULL);", c);
+        Assert.Contains("\tif (!ret)\n\t\tpoweroff_run_tests();\n\treturn ret;", c);
+        Assert.Contains("int poweroff__cs_test_run(int index, void *kunit);", c);
+        string cs = CSharpGlueGenerator.Generate(tested);
+        Assert.Contains("[global::System.Runtime.RuntimeExport(\"poweroff__cs_test_run\")]", cs);
+        Assert.Contains("case 0: global::Checks.Adds(); break;\n                case 1: global::Checks.Fails(); break;", cs);
+
+        // A normal build has no test entry and runs nothing at init.
+        Assert.DoesNotContain("test_run", CGlueGenerator.GenerateC(PowerOff));
+        Assert.DoesNotContain("run_tests", CGlueGenerator.GenerateC(PowerOff));
+        Assert.DoesNotContain("TestRun", CSharpGlueGenerator.Generate(PowerOff));
+    }
 }
