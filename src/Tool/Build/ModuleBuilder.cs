@@ -47,7 +47,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
             var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
-            return compiler.Compile(assemblyName, trees, request.SourceRules);
+            return compiler.Compile(assemblyName, trees, request.SourceRules, sourceRoot: driver);
         });
         foreach (string warning in compiled.Warnings)
             report($"  {warning}");
