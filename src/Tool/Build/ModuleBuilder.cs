@@ -69,7 +69,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 
         var names = new GlueNames(module);
         ElfObject compiledElf = ElfObject.Read(File.ReadAllBytes(compiledObject));
-        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)), glueC));
+        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)).Concat(model.DebugSites.Count > 0 ? [GlueNames.DebugSiteFunction] : []), glueC));
 
         string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
         Step("machine code", () =>
