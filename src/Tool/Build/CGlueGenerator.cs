@@ -115,7 +115,7 @@ public static class CGlueGenerator
     // #line renumbers what follows.
     private static void AppendDebugSites(StringBuilder c, GlueNames names, IReadOnlyList<DebugSite> sites)
     {
-        c.Append($$"""
+        c.Append("""
 
             /*
              * Dynamic debug: a struct _ddebug per Log.Debug call of the C#, in section __dyndbg, which

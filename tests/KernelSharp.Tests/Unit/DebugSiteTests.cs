@@ -108,8 +108,7 @@ public class DebugSiteTests
     [Fact]
     public void The_glue_defines_each_site_with_the_kernels_macro_and_compares_files_only_where_lines_meet()
     {
-        var model = Drivers.Model(Drivers.Module("")) with { };
-        model = model with
+        DriverModel model = Drivers.Model(Drivers.Module("")) with
         {
             DebugSites =
             [
