@@ -65,7 +65,25 @@ namespace KernelSharp
         public static void Notice(ref LogMessage message) => Write(LogLevel.Notice, ref message);
         public static void Info(ReadOnlySpan<byte> utf8Line) => Write(LogLevel.Info, utf8Line);
         public static void Info(ref LogMessage message) => Write(LogLevel.Info, ref message);
-        public static void Debug(ReadOnlySpan<byte> utf8Line) => Write(LogLevel.Debug, utf8Line);
-        public static void Debug(ref LogMessage message) => Write(LogLevel.Debug, ref message);
+
+        /// <summary>
+        /// A dynamic debug message (pr_debug): off until turned on at run time, e.g.
+        /// <c>echo 'file Foo.cs +p' &gt; /proc/dynamic_debug/control</c> or <c>insmod m.ko dyndbg=+p</c>;
+        /// while off, nothing is formatted. Each call is a site in /proc/dynamic_debug/control
+        /// with its file, line, method and text.
+        /// </summary>
+        public static void Debug(ReadOnlySpan<byte> utf8Line, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            void* site = DynamicDebug.EnabledSite(file, line);
+            if (site != null)
+                DynamicDebug.Print(site, utf8Line);
+        }
+
+        /// <inheritdoc cref="Debug(ReadOnlySpan{byte}, string, int)"/>
+        public static void Debug(ref DebugMessage message)
+        {
+            if (message.Site != null)
+                DynamicDebug.Print(message.Site, message.Message.Text);
+        }
     }
 }

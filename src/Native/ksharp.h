@@ -203,6 +203,20 @@ void ksharp_test_fail(void *kunit, const char *where, u32 where_length, const ch
 /* ksharp_printk.c */
 void ksharp_printk2(s32 level, const char *text, u32 length, const char *more, u32 more_length);
 void ksharp_printk(s32 level, const char *text, u32 length);
+void ksharp_dyndbg_print(void *site, const char *text, u32 length, const char *more, u32 more_length);
+
+/*
+ * Dynamic debug for C#'s Log.Debug, where printk.h has it for pr_debug. Defined by the
+ * generated glue of a module with Log.Debug calls (CGlueGenerator), not by a shim: the
+ * struct _ddebug of the call site at C# @line of @file (UTF-16, as CallerFilePath gives it)
+ * while that site is enabled, else NULL.
+ */
+#if defined(CONFIG_DYNAMIC_DEBUG) || (defined(CONFIG_DYNAMIC_DEBUG_CORE) && defined(DYNAMIC_DEBUG_MODULE))
+#define KSHARP_DYNAMIC_DEBUG 1
+#else
+#define KSHARP_DYNAMIC_DEBUG 0
+#endif
+void *ksharp_dyndbg_site(u32 line, const u16 *file, u32 file_length);
 
 /* ksharp_proc.c */
 struct proc_dir_entry *ksharp_proc_create_single(const char *name, u16 mode, int (*show)(struct seq_file *, void *));

@@ -20,6 +20,8 @@ namespace KernelSharp.Interop
         internal static extern void ksharp_printk(int level, byte* text, uint length);
         [RuntimeImport(Shim, "ksharp_printk2"), MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ksharp_printk2(int level, byte* text, uint length, byte* more, uint moreLength);
+        [RuntimeImport(Shim, "ksharp_dyndbg_print"), MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ksharp_dyndbg_print(void* site, byte* text, uint length, byte* more, uint moreLength);
 
         // ksharp_ioport.c
         [RuntimeImport(Shim, "ksharp_request_region"), MethodImpl(MethodImplOptions.InternalCall)]

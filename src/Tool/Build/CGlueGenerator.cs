@@ -108,6 +108,8 @@ public static class CGlueGenerator
             c.Append($"MODULE_AUTHOR({Literal(author)});\n");
         if (model.Module.Description is { } description)
             c.Append($"MODULE_DESCRIPTION({Literal(description)});\n");
+        if (model.DebugSites.Count > 0)
+            AppendDebugSites(c, names, model.DebugSites);
         return c.ToString();
     }
 
@@ -172,6 +174,54 @@ public static class CGlueGenerator
             #endif
 
             """);
+    }
+
+    // One struct _ddebug per Log.Debug call, made by the kernel's own macro, and the function
+    // that finds a call's descriptor from the line and file the C# passes. Last in the file:
+    // #line renumbers what follows.
+    private static void AppendDebugSites(StringBuilder c, GlueNames names, IReadOnlyList<DebugSite> sites)
+    {
+        c.Append("""
+
+            /*
+             * Dynamic debug: a struct _ddebug per Log.Debug call of the C#, in section __dyndbg, which
+             * the module loader registers. DEFINE_DYNAMIC_DEBUG_METADATA makes each with the C# file
+             * and line (#line), method (__func__) and template. The C# passes its call's line and
+             * file (CallerLineNumber, CallerFilePath, UTF-16) and gets the descriptor while the site
+             * is enabled, else NULL; a file is compared only where two files have a site on one line.
+             */
+            #include <linux/dynamic_debug.h>
+            #include <linux/string.h>
+
+            """);
+        var lines = sites.Select((site, index) => (Site: site, Index: index)).GroupBy(s => s.Site.Line).OrderBy(g => g.Key).ToList();
+        var files = lines.Where(line => line.Count() > 1).SelectMany(line => line.Select(s => s.Site.File)).Distinct().ToList();
+        for (int i = 0; i < files.Count; i++)
+            c.Append($"static const u16 {names.DebugSiteFile(i)}[] = {{ {string.Join(", ", files[i].Select(ch => (int)ch))} }}; /* {files[i].Replace("*/", "*\\/")} */\n");
+        c.Append($"\nvoid *{GlueNames.DebugSiteFunction}(u32 line, const u16 *file, u32 file_length)\n{{\n#if KSHARP_DYNAMIC_DEBUG\n\tswitch (line) {{\n");
+        foreach (var line in lines)
+        {
+            c.Append($"\tcase {line.Key}:\n");
+            foreach (var (site, index) in line)
+            {
+                string descriptor = names.DebugSite(index);
+                if (line.Count() == 1)
+                {
+                    c.Append("\t\t{\n");
+                }
+                else
+                {
+                    string file = names.DebugSiteFile(files.IndexOf(site.File));
+                    c.Append($"\t\tif (file_length == {site.File.Length} && !memcmp(file, {file}, sizeof({file}))) {{\n");
+                }
+                c.Append($"#define __func__ {Literal(site.Function)}\n#line {site.Line} {Literal(site.File)}\n");
+                c.Append($"\t\tDEFINE_DYNAMIC_DEBUG_METADATA({descriptor}, {Literal(site.Format)});\n#undef __func__\n");
+                c.Append($"\t\treturn DYNAMIC_DEBUG_BRANCH({descriptor}) ? &{descriptor} : NULL;\n\t\t}}\n");
+            }
+            if (line.Count() > 1)
+                c.Append("\t\tbreak;\n");
+        }
+        c.Append("\t}\n#endif\n\treturn NULL;\n}\n");
     }
 
     private static void AppendFileOperations(StringBuilder c, GlueNames names, int index, FileOperationsType type)

@@ -31,7 +31,12 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         return sources;
     }
 
-    public CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<SyntaxTree> trees) =>
+    /// <param name="sourceRoot">
+    /// The project directory: paths the compiled code sees (CallerFilePath, which names each
+    /// Log.Debug site) are relative to it, so the output is the same on every machine.
+    /// Diagnostics keep the full paths.
+    /// </param>
+    public CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<SyntaxTree> trees, string? sourceRoot = null) =>
         CSharpCompilation.Create(
             assemblyName,
             trees,
@@ -41,7 +46,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
                 optimizationLevel: OptimizationLevel.Release,
                 allowUnsafe: true,
                 deterministic: true,
-                nullableContextOptions: NullableContextOptions.Disable));
+                nullableContextOptions: NullableContextOptions.Disable,
+                sourceReferenceResolver: sourceRoot is null ? null : new SourceFileResolver([], null,
+                    [new(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot)) + Path.DirectorySeparatorChar, "")])));
 
     public static SyntaxTree Parse(string path) =>
         CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, path);
@@ -57,9 +64,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
     /// C# errors throw a <see cref="BuildError"/> listing them as file(line,col): message.
     /// </summary>
     public (byte[] Assembly, DriverModel Model, string GeneratedCSharp, IReadOnlyList<string> Warnings) Compile(
-        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true, bool tests = false)
+        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true, bool tests = false, string? sourceRoot = null)
     {
-        CSharpCompilation compilation = CreateCompilation(assemblyName, trees);
+        CSharpCompilation compilation = CreateCompilation(assemblyName, trees, sourceRoot);
         // Partial members (string and array parameters, imported symbols, shared variables)
         // get their implementation from the generated glue, which does not exist yet; every
         // other error stops here.

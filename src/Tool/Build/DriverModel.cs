@@ -26,6 +26,9 @@ public sealed record DriverModel(
     /// <summary>Where the driver creates mutexes: each site is a lockdep class.</summary>
     public IReadOnlyList<LockClassSite> LockClasses { get; init; } = [];
 
+    /// <summary>The Log.Debug calls: each is a dynamic debug site (a struct _ddebug in the generated C).</summary>
+    public IReadOnlyList<DebugSite> DebugSites { get; init; } = [];
+
     /// <summary>Timer and work handler types: each gets a kernel callback in the generated C.</summary>
     public IReadOnlyList<CallbackType> Callbacks { get; init; } = [];
 

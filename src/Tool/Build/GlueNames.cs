@@ -66,6 +66,16 @@ public sealed class GlueNames(string module)
     public string ImportStub(string symbol) => $"{Module}__import_{symbol}";
 
     /// <summary>
+    /// The C function of a module's dynamic debug sites, generated when it has Log.Debug calls:
+    /// the library calls it under this fixed name (src/Native/ksharp.h).
+    /// </summary>
+    public const string DebugSiteFunction = "ksharp_dyndbg_site";
+
+    /// <summary>The struct _ddebug of the <paramref name="index"/>th Log.Debug site, and the UTF-16 name of a file with sites.</summary>
+    public string DebugSite(int index) => $"{Module}_dyndbg{index}";
+    public string DebugSiteFile(int index) => $"{Module}_dyndbg_file{index}";
+
+    /// <summary>
     /// The C data the generated C# reaches by address, in the order the C glue lists it for
     /// init: (C expression, C# field). String parameters, array parameters and their counts,
     /// shared variables, lock classes, device release entries.

@@ -110,6 +110,7 @@ public static class ModelReader
         {
             Exports = exports, Imports = imports, Variables = variables, Dependencies = dependencies,
             LockClasses = LockClassReader.Read(compilation),
+            DebugSites = DebugSiteReader.Read(compilation),
             Callbacks = callbacks,
         };
     }

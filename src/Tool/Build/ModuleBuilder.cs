@@ -48,7 +48,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
             var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
-            return compiler.Compile(assemblyName, trees, request.SourceRules, request.Tests);
+            return compiler.Compile(assemblyName, trees, request.SourceRules, request.Tests, sourceRoot: driver);
         });
         foreach (string warning in compiled.Warnings)
             report($"  {warning}");
@@ -70,7 +70,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 
         var names = new GlueNames(module);
         ElfObject compiledElf = ElfObject.Read(File.ReadAllBytes(compiledObject));
-        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)), glueC));
+        var shims = Step("check object", () => CheckObject(compiledElf, request.Headers, assemblyName, model.Imports.Select(i => names.ImportStub(i.Symbol)).Concat(model.DebugSites.Count > 0 ? [GlueNames.DebugSiteFunction] : []), glueC));
 
         string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
         Step("machine code", () =>

@@ -14,7 +14,8 @@ public class SleepyCompleteTests
     public async Task A_sleepy_reader_sleeps_until_a_write_and_a_signal_ends_the_sleep()
     {
         var result = await Guest.Run("""
-            insmod /sleepy.ko || exit 10
+            # LDD3's messages are Log.Debug calls: dynamic debug, on for the module from insmod.
+            insmod /sleepy.ko dyndbg=+p || exit 10
             /ksblock /dev/sleepy > /tmp/reader & reader=$!
             sleep 1
             kill -0 $reader && echo "reader still asleep"

@@ -28,6 +28,6 @@ namespace System.Runtime.CompilerServices
         [Intrinsic] public static void Write<T>(void* destination, T value) => throw null;
         [Intrinsic] public static void InitBlockUnaligned(ref byte startAddress, byte value, uint byteCount) => throw null;
         [Intrinsic] public static void CopyBlockUnaligned(ref byte destination, ref readonly byte source, uint byteCount) => throw null;
-        [Intrinsic] public static void SkipInit<T>(out T value) => throw null;
+        [Intrinsic] public static void SkipInit<T>(out T value) where T : allows ref struct => throw null;
     }
 }
