@@ -67,7 +67,7 @@ public static class TestCommand
         {
             lines.Add($"  {(test.Skipped ? "skipped" : test.Passed ? "ok     " : "FAILED ")} {test.Name}");
             foreach (KtapFailure failure in test.Failures)
-                lines.Add($"    {SourcePath(sources, failure.File)}({failure.Line}): error: {test.Name}: {failure.Message}");
+                lines.Add($"    {SourcePath(sources, driverDirectory, failure.File)}({failure.Line}): error: {test.Name}: {failure.Message}");
         }
         var missing = run.Built.Model.Tests.Select(t => t.Name).Except(run.Tests.Select(t => t.Name)).ToList();
         foreach (string name in missing)
@@ -76,10 +76,7 @@ public static class TestCommand
         return lines;
     }
 
-    // The driver source the kernel's report names by file name, when exactly one has that name.
-    private static string SourcePath(IReadOnlyList<string> sources, string fileName)
-    {
-        var matches = sources.Where(s => Path.GetFileName(s) == fileName).ToList();
-        return matches.Count == 1 ? matches[0] : fileName;
-    }
+    // The driver source the kernel's report names by its path in the project.
+    private static string SourcePath(IReadOnlyList<string> sources, string driverDirectory, string file) =>
+        sources.FirstOrDefault(s => Path.GetRelativePath(driverDirectory, s) == file) ?? file;
 }

@@ -32,21 +32,13 @@ namespace KernelSharp.Glue
         internal static void Fail(string file, int line, ref LogMessage message)
         {
             s_failures++;
+            // The file as the build names it: relative to the driver project (its path map).
             LogMessage where = $"{file}:{line}: ";
-            ReadOnlySpan<byte> place = FileName(where.Text);
+            ReadOnlySpan<byte> place = where.Text;
             ReadOnlySpan<byte> text = message.Text;
             fixed (byte* p = place)
             fixed (byte* t = text)
                 Native.ksharp_test_fail(s_kunit, p, (uint)place.Length, t, (uint)text.Length);
-        }
-
-        // The file's name without its directory: the build machine's paths stay out of the report.
-        private static ReadOnlySpan<byte> FileName(ReadOnlySpan<byte> path)
-        {
-            for (int i = path.Length - 1; i >= 0; i--)
-                if (path[i] == (byte)'/')
-                    return path.Slice(i + 1);
-            return path;
         }
     }
 }
