@@ -36,6 +36,12 @@ public static class Cli
               bad user pointers. Prints the seed, a histogram of results, and fails on a
               kernel-internal errno, a kernel report, or anything left after rmmod. The guest has
               no isa-debug-exit device, so no write powers it off. Default: 100000 operations.
+          ksharp decode [--module <module.ko>|<driver-project-dir>]... [<kernel-log>]
+              Print the kernel log (the file, or standard input) with each C# frame of an oops or
+              stack dump (call trace lines and RIP:) followed by its C# name and line, as
+              Namespace.Type.Method (File.cs:line). --module gives each module the log names: its
+              .ko, or a driver project whose bin/ holds it. Lines need a debug build (--debug, or
+              the SDK's Debug configuration); other lines pass through unchanged.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
@@ -56,6 +62,7 @@ public static class Cli
                 "build" => Build(parsed),
                 "run" => await RunCommand.RunAsync(parsed),
                 "demo" => await RunCommand.DemoAsync(parsed),
+                "decode" => Decode(parsed),
                 "debug-kernel" => await DebugKernelAsync(),
                 "fuzz" => await Fuzz.FuzzCommand.RunAsync(parsed),
                 "help" or "--help" or "-h" => Help(),
@@ -87,6 +94,22 @@ public static class Cli
     {
         var kernel = await Harness.DebugKernel.GetOrBuildAsync(line => Console.Error.WriteLine($"ksharp: debug kernel: {line}"));
         Console.WriteLine(kernel.Version);
+        return 0;
+    }
+
+    private static int Decode(Arguments parsed)
+    {
+        if (parsed.Positionals.Count > 1)
+            throw new UsageError($"unexpected argument '{parsed.Positionals[1]}'");
+        var modules = Debugging.TraceDecoder.LoadModules(parsed.All("--module"));
+        if (modules.Count == 0)
+            throw new UsageError("decode needs --module <module.ko> (or a driver project dir) for each module to decode");
+        if (parsed.Positionals.Count == 1 && !File.Exists(parsed.Positionals[0]))
+            throw new BuildError($"kernel log not found: {parsed.Positionals[0]}");
+        var decoder = new Debugging.TraceDecoder(modules);
+        decoder.Note += note => Console.Error.WriteLine($"ksharp: {note}");
+        using TextReader input = parsed.Positionals.Count == 1 ? new StreamReader(parsed.Positionals[0]) : Console.In;
+        decoder.Decode(input, Console.Out);
         return 0;
     }
 
@@ -157,7 +180,7 @@ public sealed class Arguments
     /// <summary>Options that take no value.</summary>
     private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>
-    private static readonly HashSet<string> Repeatable = ["--file", "--param"];
+    private static readonly HashSet<string> Repeatable = ["--file", "--param", "--module"];
 
     public required string Command { get; init; }
     public required IReadOnlyList<string> Positionals { get; init; }

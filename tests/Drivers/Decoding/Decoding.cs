@@ -1,0 +1,36 @@
+// A test module for `ksharp decode`: a write to /dev/ksdecode looks up the slot numbered by
+// the count of bytes written, two C# calls down. Slots 0 to 3 exist; a longer write indexes
+// past the end, which ends in a kernel BUG (IndexOutOfRangeException) whose call trace a
+// debug build decodes to the C# method and line (Lookup/Slots.cs).
+using System;
+using KernelSharp;
+using KernelSharp.Devices;
+using KernelSharp.FileSystem;
+using KernelSharp.IO;
+using KsDecode.Lookup;
+
+namespace KsDecode;
+
+[KernelModule("ksdecode", Description = "KernelSharp decode check: an index failure on a long write")]
+public sealed class DecodeModule : IKernelModule
+{
+    private static MiscDevice s_device;
+
+    public static Result Init() => MiscDevice.Register<SlotDevice>("ksdecode"u8, out s_device);
+
+    public static void Exit() => s_device.Dispose();
+}
+
+public sealed class SlotDevice : IWrite
+{
+    public static Result<nint> Write(File file, UserReader source, ref long position)
+    {
+        Span<byte> text = stackalloc byte[64];
+        Result<nint> copied = source.CopyTo(text);
+        if (copied.Failed)
+            return copied.Error;
+        int value = Slots.Lookup((int)copied.Value);
+        Log.Info($"ksdecode: slot {copied.Value} holds {value}");
+        return copied.Value;
+    }
+}
