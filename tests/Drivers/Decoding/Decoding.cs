@@ -1,7 +1,8 @@
 // A test module for `ksharp decode`: a write to /dev/ksdecode looks up the slot numbered by
-// the count of bytes written, two C# calls down. Slots 0 to 3 exist; a longer write indexes
-// past the end, which ends in a kernel BUG (IndexOutOfRangeException) whose call trace a
-// debug build decodes to the C# method and line (Lookup/Slots.cs).
+// the count of bytes written, C# calls down, and divides by what it holds. Slots 0 to 3 exist;
+// slot 1 holds 0, so a 1-byte write ends in a divide error in C# (the oops's RIP), and a write
+// of more than 4 bytes indexes past the end, a kernel BUG (IndexOutOfRangeException). A debug
+// build decodes each frame of either oops to its C# method and line (Lookup/Slots.cs).
 using System;
 using KernelSharp;
 using KernelSharp.Devices;
@@ -29,8 +30,8 @@ public sealed class SlotDevice : IWrite
         Result<nint> copied = source.CopyTo(text);
         if (copied.Failed)
             return copied.Error;
-        int value = Slots.Lookup((int)copied.Value);
-        Log.Info($"ksdecode: slot {copied.Value} holds {value}");
+        int value = Slots.Lookup((int)copied.Value); // ksdecode: calls Lookup
+        Log.Info($"ksdecode: slot {copied.Value} scaled {value}");
         return copied.Value;
     }
 }
