@@ -40,7 +40,7 @@ public static class Cli
               Print the kernel log (the file, or standard input) with each C# frame of an oops or
               stack dump (call trace lines and RIP:) followed by its C# name and line, as
               Namespace.Type.Method (File.cs:line). --module gives each module the log names: its
-              .ko, or a driver project whose bin/ holds it. Lines need a debug build (--debug, or
+              .ko, or a driver project whose bin/ (or bin/Debug/, the SDK's) holds it. Lines need a debug build (--debug, or
               the SDK's Debug configuration); other lines pass through unchanged.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,

@@ -143,8 +143,8 @@ public sealed class TraceDecoder(IReadOnlyList<ModuleSymbols> modules)
     }
 
     /// <summary>
-    /// The modules <c>--module</c> names: a .ko, or a directory (a driver project's <c>bin/</c>
-    /// is searched when the directory itself has no .ko).
+    /// The modules <c>--module</c> names: a .ko, or a directory with .ko files; for a driver project,
+    /// its <c>bin/</c> (ksharp build's) or <c>bin/Debug/</c> (the SDK's Debug configuration).
     /// </summary>
     public static List<ModuleSymbols> LoadModules(IEnumerable<string> arguments)
     {
@@ -158,10 +158,11 @@ public sealed class TraceDecoder(IReadOnlyList<ModuleSymbols> modules)
             }
             if (!Directory.Exists(argument))
                 throw new BuildError($"--module {argument}: no such .ko or directory");
-            string directory = Directory.EnumerateFiles(argument, "*.ko").Any() ? argument : System.IO.Path.Combine(argument, "bin");
-            var found = Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.ko").Order(StringComparer.Ordinal).ToList() : [];
-            if (found.Count == 0)
-                throw new BuildError($"--module {argument}: no .ko in {directory} (build the driver first)");
+            var found = new[] { argument, System.IO.Path.Combine(argument, "bin"), System.IO.Path.Combine(argument, "bin", "Debug") }
+                .Where(Directory.Exists)
+                .Select(directory => Directory.EnumerateFiles(directory, "*.ko").Order(StringComparer.Ordinal).ToList())
+                .FirstOrDefault(files => files.Count > 0)
+                ?? throw new BuildError($"--module {argument}: no .ko in it, its bin/ or its bin/Debug/ (build the driver first)");
             modules.AddRange(found.Select(ModuleSymbols.Load));
         }
         return modules;
