@@ -216,12 +216,12 @@ public class DebugLineTests
     }
 
     [Theory]
-    [InlineData("/work/Driver/Scull.cs", "Scull.cs")]
-    [InlineData("/work/Driver/Sub/Dir/Pipe.cs", "Sub/Dir/Pipe.cs")]
+    [InlineData("/home/dev/Driver/Scull.cs", "Scull.cs")]
+    [InlineData("/home/dev/Driver/Sub/Dir/Pipe.cs", "Sub/Dir/Pipe.cs")]
     [InlineData("KernelSharp.Generated.g.cs", "KernelSharp.Generated.g.cs")]
     [InlineData("/elsewhere/Shared.cs", "Shared.cs")]
     public void Source_paths_are_relative_to_the_project(string path, string written) =>
-        Assert.Equal(written, CSharpDebugInfo.ProjectRelative("/work/Driver", path));
+        Assert.Equal(written, CSharpDebugInfo.ProjectRelative("/home/dev/Driver", path));
 
     // Computed forwards from metadata, checked against what ILCompiler really named: namespaces with
     // underscores, nested types, overloads, generic types and methods.
