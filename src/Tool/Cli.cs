@@ -12,7 +12,8 @@ public static class Cli
         usage:
           ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>] [--debug]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
-              --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module.
+              --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module, and
+              the C# lines and names go into it for ksharp decode.
               The compiled C# becomes kernel assembly (<out>/build/<module>_csharp.S), the same
               for every kernel; kbuild assembles it with the C glue against the target's headers,
               and the build fails on any objtool warning.
@@ -40,8 +41,9 @@ public static class Cli
               Print the kernel log (the file, or standard input) with each C# frame of an oops or
               stack dump (call trace lines and RIP:) followed by its C# name and line, as
               Namespace.Type.Method (File.cs:line). --module gives each module the log names: its
-              .ko, or a driver project whose bin/ (or bin/Debug/, the SDK's) holds it. Lines need a debug build (--debug, or
-              the SDK's Debug configuration); other lines pass through unchanged.
+              .ko, or a driver project whose bin/ (or bin/Debug/, the SDK's) holds it. Lines need
+              a debug build (--debug, or the SDK's Debug configuration); other lines pass through
+              unchanged. ksharp run does this by itself for a debug build's kernel reports.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
