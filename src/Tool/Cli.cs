@@ -12,7 +12,8 @@ public static class Cli
         usage:
           ksharp build <driver-project-dir> [--kernel <version>|--kernel-headers <dir>] [--out <dir>] [--debug]
               Compile the driver's C# into <out>/<module>.ko (default out: <driver-project-dir>/bin).
-              --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module.
+              --debug defines DEBUG: debug-zone messages (DebugZones.Log) stay in the module, and
+              the C# lines and names go into it for ksharp decode.
               The compiled C# becomes kernel assembly (<out>/build/<module>_csharp.S), the same
               for every kernel; kbuild assembles it with the C glue against the target's headers,
               and the build fails on any objtool warning.
@@ -42,6 +43,13 @@ public static class Cli
               built in (the debug kernel, 6.1-debug), else from the module's init after its Init.
               Boots it, reads the kernel's KTAP report, and prints each test with every failed
               KernelAssert as FILE.cs(LINE): error: ...; exits 1 when a test failed.
+          ksharp decode [--module <module.ko>|<driver-project-dir>]... [<kernel-log>]
+              Print the kernel log (the file, or standard input) with each C# frame of an oops or
+              stack dump (call trace lines and RIP:) followed by its C# name and line, as
+              Namespace.Type.Method (File.cs:line). --module gives each module the log names: its
+              .ko, or a driver project whose bin/ (or bin/Debug/, the SDK's) holds it. Lines need
+              a debug build (--debug, or the SDK's Debug configuration); other lines pass through
+              unchanged. ksharp run does this by itself for a debug build's kernel reports.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
@@ -62,6 +70,7 @@ public static class Cli
                 "build" => Build(parsed),
                 "run" => await RunCommand.RunAsync(parsed),
                 "demo" => await RunCommand.DemoAsync(parsed),
+                "decode" => Decode(parsed),
                 "debug-kernel" => await DebugKernelAsync(),
                 "fuzz" => await Fuzz.FuzzCommand.RunAsync(parsed),
                 "test" => await TestCommand.RunAsync(parsed),
@@ -94,6 +103,22 @@ public static class Cli
     {
         var kernel = await Harness.DebugKernel.GetOrBuildAsync(line => Console.Error.WriteLine($"ksharp: debug kernel: {line}"));
         Console.WriteLine(kernel.Version);
+        return 0;
+    }
+
+    private static int Decode(Arguments parsed)
+    {
+        if (parsed.Positionals.Count > 1)
+            throw new UsageError($"unexpected argument '{parsed.Positionals[1]}'");
+        var modules = Debugging.TraceDecoder.LoadModules(parsed.All("--module"));
+        if (modules.Count == 0)
+            throw new UsageError("decode needs --module <module.ko> (or a driver project dir) for each module to decode");
+        if (parsed.Positionals.Count == 1 && !File.Exists(parsed.Positionals[0]))
+            throw new BuildError($"kernel log not found: {parsed.Positionals[0]}");
+        var decoder = new Debugging.TraceDecoder(modules);
+        decoder.Note += note => Console.Error.WriteLine($"ksharp: {note}");
+        using TextReader input = parsed.Positionals.Count == 1 ? new StreamReader(parsed.Positionals[0]) : Console.In;
+        decoder.Decode(input, Console.Out);
         return 0;
     }
 
@@ -164,7 +189,7 @@ public sealed class Arguments
     /// <summary>Options that take no value.</summary>
     private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>
-    private static readonly HashSet<string> Repeatable = ["--file", "--param"];
+    private static readonly HashSet<string> Repeatable = ["--file", "--param", "--module"];
 
     public required string Command { get; init; }
     public required IReadOnlyList<string> Positionals { get; init; }

@@ -29,7 +29,7 @@ public static class RunCommand
         string script = scriptPath is not null ? File.ReadAllText(scriptPath) : DefaultScript(built.Model.Module.Name);
 
         GuestResult result = await Boot(kernel, built, script, timeout, ExtraFiles(parsed));
-        return Report(result);
+        return Report(result, built);
     }
 
     /// <summary>Boots QEMU with the module at /MODULE.ko and streams the console.</summary>
@@ -65,14 +65,18 @@ public static class RunCommand
     /// Prints how the guest ended and every problem the kernel reported; returns the guest's status as ksharp's exit
     /// code, or <see cref="KernelProblemExitCode"/> when the script succeeded but the kernel did not.
     /// </summary>
-    public static int Report(GuestResult result)
+    /// <param name="built">The module booted: when it is a debug build, each C# frame of a report is followed by its
+    /// C# name and line, as <c>ksharp decode</c> prints it.</param>
+    public static int Report(GuestResult result, BuildOutput? built = null)
     {
         int status = ReportEnd(result);
         if (result.Problems.Count == 0)
             return status;
         Console.WriteLine($"ksharp: the kernel reported {result.Problems.Count} problem(s): {KernelProblems.KindsOf(result.Problems)}");
+        var modules = built is null ? [] : built.Dependencies.Prepend(built).Select(b => Debugging.ModuleSymbols.Load(b.ModulePath)).Where(m => m.HasCSharpDebugInfo).ToList();
+        var decoder = new Debugging.TraceDecoder(modules);
         foreach (KernelProblem problem in result.Problems)
-            Console.WriteLine(problem.Describe());
+            Console.WriteLine($"kernel problem: {problem.Kinds}" + string.Concat(problem.Excerpt.Select(line => "\n  ! " + decoder.Decode(line))));
         return status == 0 ? KernelProblemExitCode : status;
     }
 

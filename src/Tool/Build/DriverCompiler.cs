@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Emit;
 using KernelSharp.Analyzers;
 
 namespace KernelSharp.Tool.Build;
@@ -51,20 +52,23 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
                     [new(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot)) + Path.DirectorySeparatorChar, "")])));
 
     public static SyntaxTree Parse(string path) =>
-        CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, path);
+        CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, path, System.Text.Encoding.UTF8);
 
     /// <summary>A debug build defines DEBUG, which keeps [Conditional("DEBUG")] calls (debug zones).</summary>
     public static SyntaxTree Parse(string path, bool debug) =>
-        CSharpSyntaxTree.ParseText(File.ReadAllText(path), debug ? ParseOptions.WithPreprocessorSymbols("DEBUG") : ParseOptions, path);
+        CSharpSyntaxTree.ParseText(File.ReadAllText(path), debug ? ParseOptions.WithPreprocessorSymbols("DEBUG") : ParseOptions, path, System.Text.Encoding.UTF8);
 
-    public static SyntaxTree ParseText(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
+    // With an encoding, so a debug build can write the PDB (which hashes each source's bytes).
+    public static SyntaxTree ParseText(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path, System.Text.Encoding.UTF8);
 
     /// <summary>
     /// Compiles the driver and its generated glue; returns the assembly bytes and the model.
     /// C# errors throw a <see cref="BuildError"/> listing them as file(line,col): message.
+    /// With <paramref name="pdb"/>, also writes a portable PDB there (the sources' sequence
+    /// points, which ILCompiler's <c>-g</c> turns into DWARF line information).
     /// </summary>
     public (byte[] Assembly, DriverModel Model, string GeneratedCSharp, IReadOnlyList<string> Warnings) Compile(
-        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true, bool tests = false, string? sourceRoot = null)
+        string assemblyName, IReadOnlyList<SyntaxTree> trees, bool sourceRules = true, bool tests = false, string? sourceRoot = null, Stream? pdb = null)
     {
         CSharpCompilation compilation = CreateCompilation(assemblyName, trees, sourceRoot);
         // Partial members (string and array parameters, imported symbols, shared variables)
@@ -84,7 +88,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
         compilation = compilation.AddSyntaxTrees(ParseText(glue, CSharpGlueGenerator.FileName));
 
         using var stream = new MemoryStream();
-        var emitted = compilation.Emit(stream);
+        // The PDB's name in the assembly is only its file name: ILCompiler looks beside the assembly.
+        var emitted = pdb is null ? compilation.Emit(stream)
+            : compilation.Emit(stream, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: assemblyName + ".pdb"));
         ThrowOnErrors(emitted.Diagnostics, "C# compilation of the generated entry points failed (a ksharp bug: please report it)");
         var warnings = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning && !IsAtomicNeverAssigned(compilation, d))
             .Select(SourcePosition.Format).Concat(ruleWarnings).ToList();

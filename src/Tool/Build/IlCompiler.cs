@@ -6,7 +6,8 @@ namespace KernelSharp.Tool.Build;
 public sealed class IlCompiler(Toolchain toolchain)
 {
     /// <summary>Compiles the driver assembly into an x86-64 object; a failure names the method it was compiling.</summary>
-    public int Compile(string assembly, string objectPath)
+    /// <param name="lines">Emit DWARF line information (<c>-g</c>) from the PDB beside the assembly.</param>
+    public int Compile(string assembly, string objectPath, bool lines = false)
     {
         var arguments = new List<string>
         {
@@ -21,6 +22,8 @@ public sealed class IlCompiler(Toolchain toolchain)
             "--reflectiondata:none",
             "--map", Path.ChangeExtension(objectPath, ".map.xml"),
         };
+        if (lines)
+            arguments.Add("-g");
         var outcome = ProcessRunner.Run(toolchain.IlCompiler, arguments);
         if (outcome.ExitCode != 0 || !File.Exists(objectPath))
         {

@@ -44,11 +44,14 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         // the project folder's name in the characters ILCompiler keeps as they are.
         string assemblyName = Regex.Replace(new DirectoryInfo(driver).Name, "[^A-Za-z0-9_]", "_");
 
+        // A debug build keeps the C# lines: a PDB beside the assembly, ILCompiler's DWARF lines from it,
+        // and the machine-code pass carries them into the kernel assembly.
+        using var pdb = request.Debug ? new MemoryStream() : null;
         var compiled = Step("compile C#", () =>
         {
             var compiler = new DriverCompiler(toolchain.CoreLib, toolchain.KernelLib);
             var trees = DriverCompiler.FindSources(driver).Select(path => DriverCompiler.Parse(path, request.Debug)).ToList();
-            return compiler.Compile(assemblyName, trees, request.SourceRules, request.Tests, sourceRoot: driver);
+            return compiler.Compile(assemblyName, trees, request.SourceRules, request.Tests, sourceRoot: driver, pdb: pdb);
         });
         foreach (string warning in compiled.Warnings)
             report($"  {warning}");
@@ -56,6 +59,11 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string module = model.Module.Name;
         string assemblyPath = Path.Combine(work, assemblyName + ".dll");
         File.WriteAllBytes(assemblyPath, compiled.Assembly);
+        string pdbPath = Path.ChangeExtension(assemblyPath, ".pdb");
+        if (pdb is not null)
+            File.WriteAllBytes(pdbPath, pdb.ToArray());
+        else
+            File.Delete(pdbPath);
 
         string glueC = Step("generate glue", () =>
         {
@@ -66,7 +74,7 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         });
 
         string compiledObject = Path.Combine(work, $"{module}_csharp.ilc.o");
-        Step("ILCompiler", () => new IlCompiler(toolchain).Compile(assemblyPath, compiledObject));
+        Step("ILCompiler", () => new IlCompiler(toolchain).Compile(assemblyPath, compiledObject, request.Debug));
 
         var names = new GlueNames(module);
         ElfObject compiledElf = ElfObject.Read(File.ReadAllBytes(compiledObject));
@@ -75,7 +83,8 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string csharpAssembly = Path.Combine(work, $"{module}_csharp.S");
         Step("machine code", () =>
         {
-            var (text, statistics) = MachineCodePass.Run(compiledElf, module, assemblyName, toolchain.NoReturnShims());
+            var debug = request.Debug ? DebugInfo(compiledElf, driver, assemblyPath) : null;
+            var (text, statistics) = MachineCodePass.Run(compiledElf, module, assemblyName, toolchain.NoReturnShims(), debug);
             File.WriteAllText(csharpAssembly, text);
             report($"  {statistics}");
             return 0;
@@ -88,6 +97,14 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string final = Path.Combine(output, $"{module}.ko");
         File.Copy(ko, final, overwrite: true);
         return new BuildOutput(final, csharpAssembly, csharpObject, model, _steps) { Dependencies = dependencies };
+    }
+
+    // A debug build's C# lines (paths relative to the driver project, so the assembly is the same
+    // wherever the checkout is) and the C# names of its functions.
+    private CSharpDebugInfo DebugInfo(ElfObject compiled, string driver, string assemblyPath)
+    {
+        var names = Debugging.ManagedNames.FromAssemblies([assemblyPath, toolchain.CoreLib, toolchain.KernelLib], Path.GetFileNameWithoutExtension(toolchain.CoreLib));
+        return new CSharpDebugInfo(Debugging.DwarfLineTable.Read(compiled), path => CSharpDebugInfo.ProjectRelative(driver, path), names.Find);
     }
 
     // The modules whose exports this one imports, built first for the same kernel, so that

@@ -39,7 +39,9 @@ public static class ObjectChecker
     public static IReadOnlyList<string> Check(ElfObject elf, ISet<string> defined, ISet<string> kernelExports, string? assemblyName = null)
     {
         var problems = new List<string>();
-        foreach (var group in elf.Relocations.Where(r => !ElfObject.LoaderAcceptedRelocations.ContainsKey(r.Type))
+        // Sections the module does not load (a debug build's DWARF, which the machine-code pass
+        // reads and does not copy) may hold any relocation.
+        foreach (var group in elf.Relocations.Where(r => !ElfObject.LoaderAcceptedRelocations.ContainsKey(r.Type) && (r.Target.Flags & 0x2 /* SHF_ALLOC */) != 0)
                      .GroupBy(r => (r.Type, User(elf, r, assemblyName))))
         {
             ElfObject.Relocation first = group.First();

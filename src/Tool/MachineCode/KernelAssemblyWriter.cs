@@ -1,5 +1,6 @@
 using System.Text;
 using KernelSharp.Tool.Build;
+using KernelSharp.Tool.Debugging;
 
 namespace KernelSharp.Tool.MachineCode;
 
@@ -9,9 +10,11 @@ namespace KernelSharp.Tool.MachineCode;
 /// function between KSHARP_FUNC_START and KSHARP_FUNC_END (src/Native/ksharp_asm.h: the kernel's alignment, ENDBR on IBT kernels, type
 /// and size); returns are the kernel's RET. The text itself names no kernel version or
 /// option (architecture rule 1): the macros expand to what each kernel needs.
-/// Data sections keep their bytes, symbols and relocations exactly.
+/// Data sections keep their bytes, symbols and relocations exactly. A debug build
+/// (<paramref name="debug"/>) also gets the C# line of each instruction as <c>.loc</c>
+/// directives and the C# name of each function in a section the module loader ignores.
 /// </summary>
-public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
+public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols, CSharpDebugInfo? debug = null)
 {
     /// <summary>Sections only a managed runtime reads: unwind data for exceptions and GC stack walks.</summary>
     public static readonly IReadOnlySet<string> RuntimeOnlySections = new HashSet<string>(StringComparer.Ordinal)
@@ -20,6 +23,10 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
     };
 
     private readonly StringBuilder _text = new();
+    // A debug build's source files, numbered for .file from 1; each function symbol and the method it is code of.
+    private readonly Dictionary<string, int> _files = new(StringComparer.Ordinal);
+    private readonly List<(string Symbol, string Method)> _functions = [];
+    private int _lineLabels;
 
     public string Write(string module, List<CodePiece> pieces)
     {
@@ -32,6 +39,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             #include "ksharp_asm.h"
 
             """);
+        WriteFiles();
         var emittedLabels = new HashSet<(int, ulong)>();
         foreach (ElfObject.Section section in elf.Sections.Where(Emitted))
         {
@@ -41,6 +49,7 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             else
                 WriteData(section);
         }
+        WriteNames();
         _text.Append("\n\t.section .note.GNU-stack,\"\",@progbits\n");
         var missing = symbols.Labels.Except(emittedLabels).ToList();
         if (missing.Count > 0)
@@ -78,15 +87,31 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             .ToLookup(s => s.Value);
         var aliases = elf.Symbols.Where(s => s.SectionIndex == section.Index && s.IsFunction).GroupBy(s => s.Value)
             .ToDictionary(g => g.Key, g => g.Skip(1).ToList());
+        var methodStarts = elf.Symbols.Where(s => s.SectionIndex == section.Index && s.IsFunction).GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.First().Value);
+        if (_files.Count > 0)
+            _text.Append("\t.loc_mark_labels 1\n");
         foreach (CodePiece piece in pieces)
         {
             string name = CodeSymbols.Quote(piece.Symbol);
+            ulong methodStart = methodStarts.GetValueOrDefault(piece.Method, piece.Start);
+            // Each function starts with its line set, so the assembler's row at its label and ENDBR is its own.
+            string? location = null;
+            if (_files.Count > 0)
+                _text.Append($"\t.loc {location = Location(section, piece.Lines.Count > 0 ? piece.Lines[0].Origin : piece.Start, methodStart)}\n");
+            _functions.Add((piece.Symbol, piece.Method));
             _text.Append('\n').Append(piece.Global ? $"KSHARP_FUNC_START({name})\n" : $"KSHARP_FUNC_START_LOCAL({name})\n");
             ulong? previous = null;
             foreach (CodeLine line in piece.Lines)
             {
                 if (line.Origin != previous)
                 {
+                    // A new line goes before the labels of its instruction; the label after it is where the
+                    // assembler writes the row (.loc_mark_labels), since kept instructions are .byte data.
+                    if (location is not null && Location(section, line.Origin, methodStart) is var here && here != location)
+                    {
+                        _text.Append($"\t.loc {here}\n.Lksharp_line{_lineLabels++}:\n");
+                        location = here;
+                    }
                     if (symbols.Labels.Contains((section.Index, line.Origin)) && emittedLabels.Add((section.Index, line.Origin)))
                         _text.Append(CodeSymbols.LabelName(section.Index, line.Origin)).Append(":\n");
                     foreach (ElfObject.Symbol label in extraLabels[line.Origin])
@@ -98,8 +123,57 @@ public sealed class KernelAssemblyWriter(ElfObject elf, CodeSymbols symbols)
             _text.Append($"KSHARP_FUNC_END({name})\n");
             foreach (ElfObject.Symbol alias in aliases.GetValueOrDefault(piece.Start, []))
                 if (piece.Symbol == piece.Method)
+                {
                     _text.Append($"\t.set {CodeSymbols.Quote(alias.Name)}, {name}\n").Append(Binding(alias)).Append($"\t.type {CodeSymbols.Quote(alias.Name)}, @function\n");
+                    _functions.Add((alias.Name, piece.Method));
+                }
         }
+        if (_files.Count > 0)
+            _text.Append("\t.loc_mark_labels 0\n");
+    }
+
+    // A debug build's .file directives: every C# source ILCompiler's line table names, by the
+    // build's stable path. A .file also turns off the assembler's own line table of this file.
+    private void WriteFiles()
+    {
+        if (debug is null)
+            return;
+        var paths = debug.Lines.Sequences.SelectMany(rows => rows).Where(r => r.Line > 0 && r.File.Length > 0)
+            .Select(r => debug.SourcePath(r.File)).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (paths.Count == 0)
+            return;
+        _text.Append('\n');
+        foreach (string path in paths)
+        {
+            _files[path] = _files.Count + 1;
+            _text.Append($"\t.file {_files[path]} {AsmString(path)}\n");
+        }
+    }
+
+    // The .loc operands for an original instruction: its C# file and line, or line 0 (no source line)
+    // when no row of its own method covers it (code the PDB says nothing of, such as the core library's).
+    private string Location(ElfObject.Section section, ulong origin, ulong methodStart)
+    {
+        DwarfLineTable.Row? row = debug!.Lines.Find(section.Index, origin, methodStart);
+        return row is { Line: > 0, File.Length: > 0 } ? $"{_files[debug.SourcePath(row.File)]} {row.Line}" : "1 0";
+    }
+
+    // One line per function symbol: the symbol, a tab, its C# name (the symbol again when it has none).
+    private void WriteNames()
+    {
+        if (debug is null)
+            return;
+        _text.Append($"\n\t.section {CSharpDebugInfo.NamesSection},\"\",@progbits\n");
+        foreach ((string symbol, string method) in _functions)
+            _text.Append($"\t.ascii {AsmString($"{symbol}\t{debug.Names(method) ?? method}\n")}\n");
+    }
+
+    private static string AsmString(string text)
+    {
+        var quoted = new StringBuilder("\"");
+        foreach (char c in text)
+            quoted.Append(c switch { '"' => "\\\"", '\\' => "\\\\", '\n' => "\\n", '\t' => "\\t", _ => c.ToString() });
+        return quoted.Append('"').ToString();
     }
 
     private void WriteLine(CodeLine line)

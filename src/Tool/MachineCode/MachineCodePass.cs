@@ -19,7 +19,8 @@ public sealed record MachineCodeStatistics(int Functions, int Funclets, int Inst
 public static class MachineCodePass
 {
     /// <param name="externalNoReturn">Functions outside the object that never return (the shims' __noreturn ones).</param>
-    public static (string Assembly, MachineCodeStatistics Statistics) Run(ElfObject elf, string module, string? assemblyName, IReadOnlySet<string> externalNoReturn)
+    /// <param name="debug">A debug build's C# lines and names, carried into the assembly.</param>
+    public static (string Assembly, MachineCodeStatistics Statistics) Run(ElfObject elf, string module, string? assemblyName, IReadOnlySet<string> externalNoReturn, CSharpDebugInfo? debug = null)
     {
         var errors = new MachineCodeErrors(assemblyName);
         List<CodePiece> pieces = CodeLayout.Pieces(elf);
@@ -50,7 +51,7 @@ public static class MachineCodePass
         noReturn.Rewrite(pieces, externalNoReturn);
         MachineCodeRules.Check(pieces, errors);
 
-        string assembly = new KernelAssemblyWriter(elf, symbols).Write(module, pieces);
+        string assembly = new KernelAssemblyWriter(elf, symbols, debug).Write(module, pieces);
         var statistics = new MachineCodeStatistics(pieces.Count(p => p.Symbol == p.Method), pieces.Count(p => p.Symbol != p.Method),
             instructions, simd.Rewritten, jumpTables.Rewritten, returns, runtimeCalls.Removed, frames.Rewritten, noReturn.CallsEnded, noReturn.LinesDropped);
         return (assembly, statistics);
