@@ -72,12 +72,18 @@ public static class RunCommand
         int status = ReportEnd(result);
         if (result.Problems.Count == 0)
             return status;
+        PrintProblems(result, built);
+        return status == 0 ? KernelProblemExitCode : status;
+    }
+
+    /// <summary>Every problem the kernel reported, each C# frame of a debug build followed by its C# name and line.</summary>
+    public static void PrintProblems(GuestResult result, BuildOutput? built)
+    {
         Console.WriteLine($"ksharp: the kernel reported {result.Problems.Count} problem(s): {KernelProblems.KindsOf(result.Problems)}");
         var modules = built is null ? [] : built.Dependencies.Prepend(built).Select(b => Debugging.ModuleSymbols.Load(b.ModulePath)).Where(m => m.HasCSharpDebugInfo).ToList();
         var decoder = new Debugging.TraceDecoder(modules);
         foreach (KernelProblem problem in result.Problems)
             Console.WriteLine($"kernel problem: {problem.Kinds}" + string.Concat(problem.Excerpt.Select(line => "\n  ! " + decoder.Decode(line))));
-        return status == 0 ? KernelProblemExitCode : status;
     }
 
     private static int ReportEnd(GuestResult result)

@@ -12,9 +12,9 @@ public sealed record KernelTestRun(BuildOutput Built, KernelImage Kernel, GuestR
 
 /// <summary>
 /// 'ksharp test DIR': the module's [KernelTest] methods, run in the booted kernel. The test build
-/// runs them when the module loads (KUnit runs its suite once the module is live; without KUnit the
-/// module's init runs them after Init), so the guest only loads and unloads it; the report is the
-/// KTAP in the kernel log.
+/// runs them when the module loads (its init, once Init succeeded, hands them to KUnit as a suite, or
+/// runs them itself where the kernel has no KUnit), so the guest only loads and unloads it; the report
+/// is the KTAP in the kernel log.
 /// </summary>
 public static class TestCommand
 {
@@ -29,11 +29,7 @@ public static class TestCommand
         foreach (string line in Describe(run, parsed.Positional(0, "driver-project-dir")))
             Console.WriteLine(line);
         if (run.Guest.Problems.Count > 0)
-        {
-            Console.WriteLine($"ksharp: the kernel reported {run.Guest.Problems.Count} problem(s): {KernelProblems.KindsOf(run.Guest.Problems)}");
-            foreach (KernelProblem problem in run.Guest.Problems)
-                Console.WriteLine(problem.Describe());
-        }
+            RunCommand.PrintProblems(run.Guest, built);
         return run.Failed > 0 || run.Tests.Count != built.Model.Tests.Count ? 1 : run.Guest.Problems.Count > 0 ? RunCommand.KernelProblemExitCode : 0;
     }
 

@@ -94,7 +94,7 @@ public static class CGlueGenerator
 
             static void __exit {{m}}_exit(void)
             {
-            	{{names.CSharpEntry(GlueNames.Exit)}}();
+            {{(model.Tests.Count > 0 ? $"\t{m}_exit_tests();\n" : "")}}	{{names.CSharpEntry(GlueNames.Exit)}}();
             	ksharp_runtime_exit();
             }
 
@@ -114,10 +114,10 @@ public static class CGlueGenerator
     }
 
     /// <summary>
-    /// A test build's runner. Where the kernel has KUnit built in (the debug kernel), each
-    /// [KernelTest] is a case of a KUnit suite named after the module, which KUnit runs once the
-    /// module is live and reports in KTAP. Elsewhere the module runs them itself at the end of its
-    /// init and prints the same KTAP: a suite of one subtest per test.
+    /// A test build's runner, called at the end of the module's init once Init succeeded. Where the
+    /// kernel has KUnit built in (the debug kernel), each [KernelTest] is a case of a KUnit suite
+    /// named after the module, handed to KUnit, which runs it and reports in KTAP. Elsewhere the
+    /// module runs them itself and prints the same KTAP: a suite of one subtest per test.
     /// </summary>
     private static void AppendTests(StringBuilder c, GlueNames names, IReadOnlyList<KernelTestCase> tests)
     {
@@ -138,10 +138,22 @@ public static class CGlueGenerator
             	.name = "{{m}}",
             	.test_cases = {{m}}_test_cases,
             };
-            kunit_test_suites(&{{m}}_test_suite);
 
+            static struct kunit_suite *{{m}}_test_suites[] = { &{{m}}_test_suite };
+
+            /*
+             * Not kunit_test_suites(): a module's suites in that section run at MODULE_STATE_COMING,
+             * before its init, when the C# runtime is not set up and Init has not run. The module
+             * hands its suite to KUnit itself, after Init, as ksharp test promises.
+             */
             static void {{m}}_run_tests(void)
             {
+            	__kunit_test_suites_init({{m}}_test_suites, 1);
+            }
+
+            static void {{m}}_exit_tests(void)
+            {
+            	__kunit_test_suites_exit({{m}}_test_suites, 1);
             }
             #else
 
@@ -170,6 +182,10 @@ public static class CGlueGenerator
             			failed++;
             	}
             	pr_info("%s 1 {{m}}\n", failed ? "not ok" : "ok");
+            }
+
+            static void {{m}}_exit_tests(void)
+            {
             }
             #endif
 

@@ -210,4 +210,42 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
         Assert.Matches(@"Tests\.cs\(8\): error : Tests\.Subtracts: 3 - 1: expected 1, got 2 \[[^\]\n]*TestedSdk\.csproj\]", tested.Output);
         Assert.Contains("ksharp: 1 passed, 1 failed", tested.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_oops_in_a_debug_build_is_decoded_to_its_csharp_method_and_line()
+    {
+        var workspace = await fixture.Prepared;
+        var created = workspace.Run(workspace.Root, "dotnet", "new", "kmod", "-n", "OopsSdk");
+        Assert.True(created.ExitCode == 0, created.Output);
+        string project = Path.Combine(workspace.Root, "OopsSdk");
+        // Init indexes past the end of a three-byte table (line 16): an IndexOutOfRangeException, which is a kernel BUG.
+        File.WriteAllText(Path.Combine(project, "OopsSdk.cs"), """
+            using System;
+            using KernelSharp;
+
+            namespace OopsSdk;
+
+            [KernelModule("oopssdk")]
+            public sealed class OopsModule : IKernelModule
+            {
+                [ModuleParameter("Which entry of the table to read")]
+                public static int slot = 5;
+
+                private static ReadOnlySpan<byte> Table => [1, 2, 3];
+
+                public static Result Init()
+                {
+                    int value = Table[slot];
+                    Log.Info($"oopssdk: entry {slot} is {value}");
+                    return Result.Ok;
+                }
+
+                public static void Exit() { }
+            }
+            """);
+        // The Debug configuration (the default): DWARF lines in the module, and ksharp run decodes its reports.
+        var run = workspace.Run(project, "dotnet", "build", "-t:Run", "-v:n", $"-p:KernelRelease={Guest.Kernel.Version}");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Matches(@"OopsSdk_OopsSdk_OopsModule__Init\+0x[0-9a-f]+/0x[0-9a-f]+ \[oopssdk\] OopsSdk\.OopsModule\.Init \(OopsSdk\.cs:16\)", run.Output);
+    }
 }

@@ -203,7 +203,10 @@ public class GlueGeneratorTests
         Assert.Contains("#if IS_BUILTIN(CONFIG_KUNIT)\n#include <kunit/test.h>", c);
         Assert.Contains("static void poweroff_test_1(struct kunit *test)\n{\n\tpoweroff__cs_test_run(1, test);\n}", c);
         Assert.Contains("\t{ .run_case = poweroff_test_0, .name = \"Checks.Adds\" },\n\t{ .run_case = poweroff_test_1, .name = \"Checks.Fails\" },\n\t{}\n};", c);
-        Assert.Contains("kunit_test_suites(&poweroff_test_suite);", c);
+        // Handed to KUnit by the module's init, after Init: not the section KUnit runs before init.
+        Assert.Contains("\t__kunit_test_suites_init(poweroff_test_suites, 1);", c);
+        Assert.DoesNotContain("kunit_test_suites(&", c);
+        Assert.Contains("{\n\tpoweroff_exit_tests();\n\tpoweroff__cs_exit();", c);
         Assert.Contains("int failures = poweroff__cs_test_run(i, NULL);", c);
         Assert.Contains("\tif (!ret)\n\t\tpoweroff_run_tests();\n\treturn ret;", c);
         Assert.Contains("int poweroff__cs_test_run(int index, void *kunit);", c);
