@@ -91,11 +91,17 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
     }
 
     /// <summary>dotnet new TEMPLATE -n NAME, then dotnet build for this run's kernel: the project folder and the build's output.</summary>
-    private static (string Project, int ExitCode, string Output) NewAndBuild(Workspace workspace, string template, string name)
+    /// <summary>dotnet new TEMPLATE -n NAME in the workspace: the project's directory.</summary>
+    private static string New(Workspace workspace, string template, string name)
     {
         var created = workspace.Run(workspace.Root, "dotnet", "new", template, "-n", name);
         Assert.True(created.ExitCode == 0, $"dotnet new {template} failed:\n{created.Output}");
-        string project = Path.Combine(workspace.Root, name);
+        return Path.Combine(workspace.Root, name);
+    }
+
+    private static (string Project, int ExitCode, string Output) NewAndBuild(Workspace workspace, string template, string name)
+    {
+        string project = New(workspace, template, name);
         var built = workspace.Run(project, "dotnet", "build", $"-p:KernelRelease={Guest.Kernel.Version}");
         return (project, built.ExitCode, built.Output);
     }
@@ -155,9 +161,7 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
     public async Task A_safety_error_comes_out_in_msbuild_form_with_its_file_and_line()
     {
         var workspace = await fixture.Prepared;
-        var created = workspace.Run(workspace.Root, "dotnet", "new", "kmod", "-n", "BrokenSdk");
-        Assert.True(created.ExitCode == 0, created.Output);
-        string project = Path.Combine(workspace.Root, "BrokenSdk");
+        string project = New(workspace, "kmod", "BrokenSdk");
         // A copy of an owned value: KS0001, on line 7 of Copy.cs.
         File.WriteAllText(Path.Combine(project, "Copy.cs"), """
             using KernelSharp.Memory;
@@ -188,9 +192,7 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
     public async Task KernelTests_run_in_the_kernel_and_a_failed_assertion_is_an_msbuild_error_at_its_line()
     {
         var workspace = await fixture.Prepared;
-        var created = workspace.Run(workspace.Root, "dotnet", "new", "kmod", "-n", "TestedSdk");
-        Assert.True(created.ExitCode == 0, created.Output);
-        string project = Path.Combine(workspace.Root, "TestedSdk");
+        string project = New(workspace, "kmod", "TestedSdk");
         File.WriteAllText(Path.Combine(project, "Tests.cs"), """
             using KernelSharp.Testing;
             internal static class Tests
@@ -215,9 +217,7 @@ public class SdkWorkflowTests(SdkWorkflowTests.Fixture fixture) : IClassFixture<
     public async Task An_oops_in_a_debug_build_is_decoded_to_its_csharp_method_and_line()
     {
         var workspace = await fixture.Prepared;
-        var created = workspace.Run(workspace.Root, "dotnet", "new", "kmod", "-n", "OopsSdk");
-        Assert.True(created.ExitCode == 0, created.Output);
-        string project = Path.Combine(workspace.Root, "OopsSdk");
+        string project = New(workspace, "kmod", "OopsSdk");
         // Init indexes past the end of a three-byte table (line 16): an IndexOutOfRangeException, which is a kernel BUG.
         File.WriteAllText(Path.Combine(project, "OopsSdk.cs"), """
             using System;
