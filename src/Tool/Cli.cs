@@ -54,8 +54,10 @@ public static class Cli
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
           ksharp help
-        --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64, 6.1-rt) or an
-        image path; 6.1-debug is the debug kernel, built on first use. Default kernel: the
+        --kernel takes a release or its start (6.1, 6.12, 6.12.107+deb12-amd64, 6.1-rt), "host" (the
+        running kernel), or an image path; 6.1-debug is the debug kernel, built on first use. A build
+        needs only the kernel's headers: for a whole release, also /lib/modules/RELEASE/build, where
+        every distribution's headers package puts them. Default kernel: the
         newest Debian test kernel with both /boot/vmlinuz-VERSION and
         /usr/src/linux-headers-VERSION installed (6.1 preferred).
         """;
@@ -141,8 +143,7 @@ public static class Cli
         string driver = parsed.Positional(0, "driver-project-dir");
         if (headers is null && parsed.Option("--kernel") is not null && parsed.Option("--kernel-headers") is not null)
             throw new UsageError("give --kernel or --kernel-headers, not both");
-        headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir)
-            : KernelHeaders.Open(ChooseKernel(parsed).HeadersPath);
+        headers ??= parsed.Option("--kernel-headers") is { } dir ? KernelHeaders.Open(dir) : HeadersFor(parsed);
         string output = parsed.Option("--out") ?? Path.Combine(driver, tests ? Path.Combine("bin", "test") : "bin");
         Console.WriteLine($"ksharp: building {driver} against {headers.Directory}");
         var clock = Stopwatch.StartNew();
@@ -152,12 +153,33 @@ public static class Cli
         return result;
     }
 
-    /// <summary>The kernel --kernel names (a release, the start of one, or an image path), else the default.</summary>
+    /// <summary>
+    /// The headers a build needs for --kernel: an installed test kernel's (6.1, 6.12, 6.1-rt,
+    /// 6.1-debug, an image path), else any release's headers where distributions put them
+    /// (/lib/modules/RELEASE/build, /usr/src/linux-headers-RELEASE); "host" is the running kernel.
+    /// A build needs no kernel image, only its headers.
+    /// </summary>
+    internal static KernelHeaders HeadersFor(Arguments parsed)
+    {
+        if (parsed.Option("--kernel") is not { } wanted || wanted.Contains('/') || wanted.EndsWith("-debug", StringComparison.Ordinal))
+            return KernelHeaders.Open(ChooseKernel(parsed).HeadersPath);
+        if (wanted == "host")
+            return KernelHeaders.Find(KernelHeaders.HostRelease());
+        return Harness.KernelImages.OnHost().FindByVersion(wanted) is { } image ? KernelHeaders.Open(image.HeadersPath) : KernelHeaders.Find(wanted);
+    }
+
+    /// <summary>The kernel --kernel names (a release, the start of one, "host", or an image path), else the default.</summary>
     internal static Harness.KernelImage ChooseKernel(Arguments parsed)
     {
         var images = Harness.KernelImages.OnHost();
         if (parsed.Option("--kernel") is not { } wanted)
             return images.Default ?? throw new BuildError(Harness.KernelImages.InstallHint);
+        if (wanted == "host")
+        {
+            string release = KernelHeaders.HostRelease();
+            return images.FindByVersion(release)
+                ?? throw new BuildError($"--kernel host: the running kernel {release} has no /boot/vmlinuz-{release} with headers here to boot in QEMU (ksharp build --kernel host needs only its headers)");
+        }
         if (wanted.Contains('/'))
         {
             if (!File.Exists(wanted))

@@ -30,6 +30,10 @@ public sealed record BuildOutput(string ModulePath, string CSharpAssemblyPath, s
 public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
 {
     private const int StepCount = 6;
+
+    /// <summary>The version of the gcc kbuild runs here ("12.2.0"), asked once.</summary>
+    private static readonly Lazy<string> MachineGcc = new(() =>
+        ProcessRunner.Run("gcc", ["-dumpfullversion"]) is { ExitCode: 0 } outcome ? outcome.Output.Trim() : "unknown");
     private readonly List<(string, TimeSpan)> _steps = [];
 
     public BuildOutput Build(BuildRequest request)
@@ -37,6 +41,8 @@ public sealed class ModuleBuilder(Toolchain toolchain, Action<string> report)
         string driver = Path.GetFullPath(request.DriverDirectory);
         if (!Directory.Exists(driver))
             throw new BuildError($"driver project not found: {driver}");
+        if (request.Headers.CompilerWarning(MachineGcc.Value) is { } mismatch)
+            report($"ksharp: warning: {mismatch}");
         string output = Path.GetFullPath(request.OutputDirectory);
         string work = Path.Combine(output, "build");
         Directory.CreateDirectory(work);
