@@ -50,6 +50,11 @@ public static class Cli
               .ko, or a driver project whose bin/ (or bin/Debug/, the SDK's) holds it. Lines need
               a debug build (--debug, or the SDK's Debug configuration); other lines pass through
               unchanged. ksharp run does this by itself for a debug build's kernel reports.
+          ksharp package dkms <driver-project-dir> [--version <v>] [--out <dir>] [--kernel <version>]
+              Write a DKMS source tree <out>/<module>-<version> (default out: <driver-project-dir>/bin/dkms,
+              version 1.0): dkms.conf, a Kbuild and Makefile, and per module (the driver and the modules
+              it depends on) the prebuilt kernel assembly from the C#, the generated glue and the shims
+              it uses. On the target, dkms add/build/install needs only kernel headers, gcc and make.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
@@ -76,6 +81,7 @@ public static class Cli
                 "debug-kernel" => await DebugKernelAsync(),
                 "fuzz" => await Fuzz.FuzzCommand.RunAsync(parsed),
                 "test" => await TestCommand.RunAsync(parsed),
+                "package" => PackageCommand.Run(parsed),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageError($"unknown command '{parsed.Command}'"),
             };
@@ -207,7 +213,7 @@ public sealed class UsageError(string message) : Exception(message);
 /// <summary>Command, positional arguments and --options (each option takes one value).</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout", "--ops", "--seed", "--procs"];
+    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout", "--ops", "--seed", "--procs", "--version"];
     /// <summary>Options that take no value.</summary>
     private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>

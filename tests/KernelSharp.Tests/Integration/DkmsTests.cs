@@ -1,0 +1,162 @@
+using KernelSharp.Harness;
+using KernelSharp.Tool.Build;
+using KernelSharp.Tool.Packaging;
+
+namespace KernelSharp.Tests.Integration;
+
+/// <summary>
+/// ksharp package dkms, then DKMS itself (dkms add and build into scratch trees, never the host's)
+/// building the packages for this run's kernel with a PATH that has no dotnet: Scull, PowerOff, and
+/// SkullUser with the skull it depends on in the same package. The modules DKMS built boot and
+/// pass their checks: scullcheck on scull, the port region and the power-off on poweroff, and
+/// skulluser's use of skull's exports.
+/// </summary>
+[Trait("Category", "Integration")]
+public class DkmsTests
+{
+    /// <summary>The package of <paramref name="project"/>, built by DKMS for this run's kernel: the built modules' paths by name.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, string>>>> Built = new();
+
+    private static Task<IReadOnlyDictionary<string, string>> DkmsBuild(string project) =>
+        Built.GetOrAdd(project, p => new(() => Task.Run(() => Build(p)))).Value;
+
+    private static IReadOnlyDictionary<string, string> Build(string project)
+    {
+        BuildOutput built = Guest.Module(project).GetAwaiter().GetResult();
+        string module = built.Model.Module.Name;
+        string scratch = Path.Combine(Guest.Output("dkms"), module);
+        if (Directory.Exists(scratch))
+            Directory.Delete(scratch, recursive: true);
+        string sources = Path.Combine(scratch, "src");
+        string tree = DkmsTree.Write(built, "1.0", sources);
+        Assert.True(File.Exists(Path.Combine(tree, "dkms.conf")));
+        string dkmsTree = Path.Combine(scratch, "dkms");
+        Directory.CreateDirectory(dkmsTree);
+        string path = PathWithoutDotnet(Path.Combine(scratch, "bin"));
+        string[] common = ["--sourcetree", sources, "--dkmstree", dkmsTree];
+        Run(path, ["dkms", "add", .. common, $"{module}/1.0"]);
+        Run(path, ["dkms", "build", .. common, "-k", Guest.Kernel.Version, "--kernelsourcedir", Guest.Kernel.HeadersPath, $"{module}/1.0"]);
+        string built_ = Path.Combine(dkmsTree, module, "1.0", Guest.Kernel.Version, "x86_64", "module");
+        // DKMS compresses modules as the kernel does its own (6.12: CONFIG_MODULE_COMPRESS_XZ); busybox's insmod takes them plain.
+        foreach (string compressed in Directory.EnumerateFiles(built_, "*.ko.xz"))
+            Run(path, ["xz", "--decompress", "--keep", "--force", compressed]);
+        return Directory.EnumerateFiles(built_, "*.ko").ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => f);
+    }
+
+    // A directory of links to every program of /usr/sbin, /usr/bin, /sbin and /bin but dotnet: the target has no .NET.
+    private static string PathWithoutDotnet(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (string system in new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" })
+            if (Directory.Exists(system))
+                foreach (string program in Directory.EnumerateFileSystemEntries(system))
+                {
+                    string name = Path.GetFileName(program);
+                    string link = Path.Combine(directory, name);
+                    if (!name.StartsWith("dotnet", StringComparison.Ordinal) && !File.Exists(link) && !Directory.Exists(link))
+                        File.CreateSymbolicLink(link, program);
+                }
+        return directory;
+    }
+
+    private static void Run(string path, string[] command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in command.Skip(1))
+            start.ArgumentList.Add(argument);
+        start.Environment.Clear();
+        start.Environment["PATH"] = path;
+        start.Environment["HOME"] = Path.GetDirectoryName(path)!;
+        start.Environment["LC_ALL"] = "C";
+        start.FileName = Path.Combine(path, command[0]);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{string.Join(' ', command)} exited {process.ExitCode}:\n{output}");
+        Assert.DoesNotContain("dotnet", output, StringComparison.Ordinal);
+    }
+
+    // modinfo's fields of a .ko but its file name and DKMS's signature.
+    private static List<string> ModInfo(string ko)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/sbin/modinfo", [ko]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        string[] skipped = ["filename:", "sig_id:", "signer:", "sig_key:", "sig_hashalgo:", "signature:", "\t\t"];
+        return [.. output.Split('\n').Where(line => line.Length > 0 && !skipped.Any(s => line.StartsWith(s, StringComparison.Ordinal)))];
+    }
+
+    [Fact]
+    public async Task Modinfo_and_parameters_are_those_of_the_ksharp_build()
+    {
+        var modules = await DkmsBuild("samples/Scull");
+        BuildOutput built = await Guest.Module("samples/Scull");
+        var info = ModInfo(modules["scull"]);
+        Assert.Contains(info, line => line.StartsWith("parm:", StringComparison.Ordinal));
+        Assert.Equal(ModInfo(built.ModulePath), info);
+    }
+
+    private static Task<GuestFile> Ko(IReadOnlyDictionary<string, string> modules, string name) => Task.FromResult(new GuestFile($"/{name}.ko", modules[name]));
+
+    [Fact]
+    public async Task Scull_built_by_dkms_passes_scullcheck()
+    {
+        var modules = await DkmsBuild("samples/Scull");
+        var result = await Guest.Run(new GuestRun($"""
+            insmod /scull.ko || exit 10
+            {ScullGuest.CheckScript("/dev/scull0", "scull")}
+            rmmod scull || exit 11
+            """) { ExtraFiles = [Ko(modules, "scull"), ScullGuest.ScullCheck], ExtraKernelArguments = ScullGuest.KernelArguments });
+        GuestAssert.ScriptExited(result, 0);
+        foreach (var (test, checks) in ScullGuest.CheckTests)
+            ScullGuest.AssertCheckPassed(result, test, checks);
+    }
+
+    [Fact]
+    public async Task PowerOff_built_by_dkms_reserves_its_ports_and_powers_qemu_off()
+    {
+        var modules = await DkmsBuild("samples/PowerOff");
+        var result = await Guest.Run(new GuestRun("""
+            insmod /poweroff.ko || exit 10
+            grep poweroff /proc/ioports
+            echo 21 > /dev/poweroff
+            exit 1
+            """) { ExtraFiles = [Ko(modules, "poweroff")] });
+        GuestAssert.Contains(result, "10f4-10f7 : poweroff");
+        Assert.Equal(21, result.DebugExitValue);
+    }
+
+    [Fact]
+    public async Task SkullUser_and_the_skull_it_uses_build_in_one_package_and_link_in_the_kernel()
+    {
+        var modules = await DkmsBuild("samples/SkullUser");
+        Assert.Equal(["skull", "skulluser"], modules.Keys.Order(StringComparer.Ordinal));
+        var result = await Guest.Run(new GuestRun("""
+            insmod /skull.ko || exit 10
+            insmod /skulluser.ko || exit 11
+            echo "holders: $(grep '^skull ' /proc/modules | cut -d' ' -f3,4)"
+            rmmod skulluser || exit 12
+            rmmod skull || exit 13
+            """) { ExtraFiles = [Ko(modules, "skull"), Ko(modules, "skulluser")] });
+        GuestAssert.ScriptExited(result, 0);
+        GuestAssert.Contains(result, "holders: 1 skulluser,");
+    }
+
+    [Fact]
+    public async Task The_package_has_the_prebuilt_csharp_and_the_glue_and_the_modinfo_of_ksharp_build()
+    {
+        BuildOutput built = await Guest.Module("samples/SkullUser");
+        string tree = DkmsTree.Write(built, "2.5", Path.Combine(Guest.Output("dkms"), "layout"));
+        Assert.Equal("skulluser-2.5", Path.GetFileName(tree));
+        string conf = File.ReadAllText(Path.Combine(tree, "dkms.conf"));
+        Assert.Contains("PACKAGE_NAME=\"skulluser\"\nPACKAGE_VERSION=\"2.5\"\n", conf);
+        Assert.Contains("BUILT_MODULE_NAME[0]=\"skull\"\nBUILT_MODULE_LOCATION[0]=\"skull/\"\nDEST_MODULE_LOCATION[0]=\"/updates/dkms\"\n", conf);
+        Assert.Contains("BUILT_MODULE_NAME[1]=\"skulluser\"", conf);
+        Assert.Equal("obj-m += skull/ skulluser/", File.ReadAllLines(Path.Combine(tree, "Kbuild"))[1]);
+        // The kernel assembly from the C# is the very file ksharp build assembled, for every kernel alike.
+        Assert.Equal(File.ReadAllBytes(built.CSharpAssemblyPath), File.ReadAllBytes(Path.Combine(tree, "skulluser", "skulluser_csharp.S")));
+        Assert.Empty(Directory.EnumerateFiles(tree, "*.o", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(tree, "*.ko", SearchOption.AllDirectories));
+    }
+}
