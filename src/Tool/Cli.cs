@@ -171,7 +171,18 @@ public static class Cli
             return KernelHeaders.Open(ChooseKernel(parsed).HeadersPath);
         if (wanted == "host")
             return KernelHeaders.Find(KernelHeaders.HostRelease());
-        return Harness.KernelImages.OnHost().FindByVersion(wanted) is { } image ? KernelHeaders.Open(image.HeadersPath) : KernelHeaders.Find(wanted);
+        var images = Harness.KernelImages.OnHost();
+        if (images.FindByVersion(wanted) is { } image)
+            return KernelHeaders.Open(image.HeadersPath);
+        try
+        {
+            return KernelHeaders.Find(wanted);
+        }
+        catch (BuildError missing) when (missing.Message.StartsWith("no headers for kernel", StringComparison.Ordinal))
+        {
+            // Neither an installed test kernel nor a release with headers: say both, and what to install.
+            throw new BuildError($"no installed kernel matches --kernel {wanted}; installed with headers: {(images.All.Count == 0 ? "none" : string.Join(", ", images.All.Select(k => k.Version)))}; and {missing.Message}");
+        }
     }
 
     /// <summary>The kernel --kernel names (a release, the start of one, "host", or an image path), else the default.</summary>

@@ -56,8 +56,8 @@ public static class TestCommand
     {
         var sources = DriverCompiler.FindSources(driverDirectory);
         var lines = new List<string>();
-        string how = run.Tests.Count > 0 && run.Guest.KernelLog.Any(l => l.Text.Contains("EXPECTATION FAILED", StringComparison.Ordinal) || l.Text.StartsWith("# Totals:", StringComparison.Ordinal))
-            ? "KUnit" : "the module's runner";
+        string how = run.Tests.Count == 0 ? "nothing"
+            : run.Guest.KernelLog.Any(l => l.Text.EndsWith("# " + CGlueGenerator.TestRunnerMark, StringComparison.Ordinal)) ? "the module's runner" : "KUnit";
         lines.Add($"ksharp: {run.Tests.Count} test(s) of {run.Built.Model.Module.Name} ran on {run.Kernel.Version} (KTAP from {how})");
         foreach (KtapTest test in run.Tests)
         {

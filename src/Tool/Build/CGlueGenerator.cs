@@ -119,6 +119,9 @@ public static class CGlueGenerator
     /// named after the module, handed to KUnit, which runs it and reports in KTAP. Elsewhere the
     /// module runs them itself and prints the same KTAP: a suite of one subtest per test.
     /// </summary>
+    /// <summary>The KTAP diagnostic line by which a report tells the module's own runner from KUnit.</summary>
+    public const string TestRunnerMark = "run by the module's init: this kernel has no KUnit";
+
     private static void AppendTests(StringBuilder c, GlueNames names, IReadOnlyList<KernelTestCase> tests)
     {
         string m = names.Module;
@@ -173,6 +176,7 @@ public static class CGlueGenerator
             	pr_info("1..1\n");
             	pr_info("    KTAP version 1\n");
             	pr_info("    # Subtest: {{m}}\n");
+            	pr_info("    # {{TestRunnerMark}}\n");
             	pr_info("    1..%zu\n", ARRAY_SIZE({{m}}_test_names));
             	for (i = 0; i < ARRAY_SIZE({{m}}_test_names); i++) {
             		int failures = {{run}}(i, NULL);

@@ -52,7 +52,8 @@ public class CommandLineTests
             "ksharp: error: kernel headers not found: /nonexistent does not exist (Debian: apt-get install linux-headers-amd64)");
         Expect(Ksharp("run", "samples/Hello", "--timeout", "soon"), 2, "ksharp: --timeout takes a number of seconds, not 'soon'", "usage:");
         Expect(Ksharp("run", "samples/Hello", "--kernel", "/boot/no-such-vmlinuz"), 1, "ksharp: error: kernel image not found: /boot/no-such-vmlinuz");
-        Expect(Ksharp("build", "samples/Hello", "--kernel", "5.99"), 1, "ksharp: error: no installed kernel matches --kernel 5.99; installed with headers: ");
+        Expect(Ksharp("build", "samples/Hello", "--kernel", "5.99"), 1, "ksharp: error: no installed kernel matches --kernel 5.99; installed with headers: ",
+            "; and no headers for kernel 5.99 (looked in /lib/modules/5.99/build and /usr/src/linux-headers-5.99): install linux-headers-5.99");
         Expect(Ksharp("build", "samples/Hello", "--kernel", "6.1", "--kernel-headers", Guest.Kernel.HeadersPath), 2, "ksharp: give --kernel or --kernel-headers, not both");
         string noPackages = Directory.CreateTempSubdirectory("ksharp-nuget").FullName;
         Expect(Ksharp(new Dictionary<string, string> { ["NUGET_PACKAGES"] = noPackages }, "build", "samples/Hello"), 1,
