@@ -174,15 +174,9 @@ public static class Cli
         var images = Harness.KernelImages.OnHost();
         if (images.FindByVersion(wanted) is { } image)
             return KernelHeaders.Open(image.HeadersPath);
-        try
-        {
-            return KernelHeaders.Find(wanted);
-        }
-        catch (BuildError missing) when (missing.Message.StartsWith("no headers for kernel", StringComparison.Ordinal))
-        {
-            // Neither an installed test kernel nor a release with headers: say both, and what to install.
-            throw new BuildError($"no installed kernel matches --kernel {wanted}; installed with headers: {(images.All.Count == 0 ? "none" : string.Join(", ", images.All.Select(k => k.Version)))}; and {missing.Message}");
-        }
+        // Neither an installed test kernel nor a release with headers: say both, and what to install.
+        return KernelHeaders.TryFind(wanted)
+            ?? throw new BuildError($"no installed kernel matches --kernel {wanted}; installed with headers: {(images.All.Count == 0 ? "none" : string.Join(", ", images.All.Select(k => k.Version)))}; and {KernelHeaders.Missing(wanted)}");
     }
 
     /// <summary>The kernel --kernel names (a release, the start of one, "host", or an image path), else the default.</summary>

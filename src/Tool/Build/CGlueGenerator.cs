@@ -113,14 +113,15 @@ public static class CGlueGenerator
         return c.ToString();
     }
 
+    /// <summary>The KTAP diagnostic line by which a report tells the module's own runner from KUnit.</summary>
+    public const string TestRunnerMark = "run by the module's init: this kernel has no KUnit";
+
     /// <summary>
     /// A test build's runner, called at the end of the module's init once Init succeeded. Where the
     /// kernel has KUnit built in (the debug kernel), each [KernelTest] is a case of a KUnit suite
     /// named after the module, handed to KUnit, which runs it and reports in KTAP. Elsewhere the
     /// module runs them itself and prints the same KTAP: a suite of one subtest per test.
     /// </summary>
-    /// <summary>The KTAP diagnostic line by which a report tells the module's own runner from KUnit.</summary>
-    public const string TestRunnerMark = "run by the module's init: this kernel has no KUnit";
 
     private static void AppendTests(StringBuilder c, GlueNames names, IReadOnlyList<KernelTestCase> tests)
     {

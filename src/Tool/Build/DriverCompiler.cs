@@ -111,8 +111,9 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
             .WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         if (diagnostics.FirstOrDefault(d => !d.Id.StartsWith("KS", StringComparison.Ordinal)) is { } failure)
             throw new BuildError("the KernelSharp analyzers failed (a ksharp bug: please report it)", failure.ToString());
+        var order = Rules.All.Select((rule, index) => (rule.Id, index)).ToDictionary(r => r.Id, r => r.index);
         var ordered = diagnostics
-            .OrderBy(d => Rules.All.ToList().FindIndex(rule => rule.Id == d.Id))
+            .OrderBy(d => order[d.Id])
             .ThenBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ToList();

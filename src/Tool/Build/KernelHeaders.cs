@@ -44,14 +44,19 @@ public sealed record KernelHeaders(string Directory)
     /// <c>uname -r</c> prints it), from /lib/modules/RELEASE/build or /usr/src/linux-headers-RELEASE
     /// under <paramref name="root"/>; missing headers are an error naming the package to install.
     /// </summary>
-    public static KernelHeaders Find(string release, string root = "/")
-    {
-        string[] places = [Path.Combine(root, "lib", "modules", release, "build"), Path.Combine(root, "usr", "src", "linux-headers-" + release)];
-        foreach (string place in places)
-            if (System.IO.Directory.Exists(place))
-                return Open(place);
-        throw new BuildError($"no headers for kernel {release} (looked in {string.Join(" and ", places)}): install linux-headers-{release} (Debian, Ubuntu: apt-get install linux-headers-{release}; Fedora: dnf install kernel-devel-{release})");
-    }
+    public static KernelHeaders Find(string release, string root = "/") =>
+        TryFind(release, root) ?? throw new BuildError(Missing(release, root));
+
+    /// <summary>As <see cref="Find"/>, but null when neither place exists.</summary>
+    public static KernelHeaders? TryFind(string release, string root = "/") =>
+        Places(release, root).FirstOrDefault(System.IO.Directory.Exists) is { } place ? Open(place) : null;
+
+    /// <summary>What to say when a release has no headers: where they were looked for, and the package to install.</summary>
+    public static string Missing(string release, string root = "/") =>
+        $"no headers for kernel {release} (looked in {string.Join(" and ", Places(release, root))}): install linux-headers-{release} (Debian, Ubuntu: apt-get install linux-headers-{release}; Fedora: dnf install kernel-devel-{release})";
+
+    private static string[] Places(string release, string root) =>
+        [Path.Combine(root, "lib", "modules", release, "build"), Path.Combine(root, "usr", "src", "linux-headers-" + release)];
 
     /// <summary>The running kernel's release (<c>uname -r</c>), from /proc under <paramref name="root"/>.</summary>
     public static string HostRelease(string root = "/") =>
