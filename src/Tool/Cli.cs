@@ -55,6 +55,12 @@ public static class Cli
               version 1.0): dkms.conf, a Kbuild and Makefile, and per module (the driver and the modules
               it depends on) the prebuilt kernel assembly from the C#, the generated glue and the shims
               it uses. On the target, dkms add/build/install needs only kernel headers, gcc and make.
+          ksharp package deb <driver-project-dir> [--version <v>] [--out <dir>] [--kernel <version>] [--maintainer <m>]
+              Write <out>/<module>-dkms_<version>_all.deb (default out: <driver-project-dir>/bin/deb) with
+              dpkg-deb: that DKMS tree in /usr/src, and dh_dkms's scripts. Installing it builds the
+              module for every installed kernel that has headers, DKMS builds it for kernels installed
+              later, and removing it removes it from all. --maintainer "Name <email>" (default: the
+              module's author) is the package's Maintainer field.
           ksharp debug-kernel
               Build the project's debug kernel (6.1 with KASAN, kmemleak, lockdep, UBSAN,
               debugobjects, fault injection) once per machine, and print its release.
@@ -218,7 +224,7 @@ public sealed class UsageError(string message) : Exception(message);
 /// <summary>Command, positional arguments and --options (each option takes one value).</summary>
 public sealed class Arguments
 {
-    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout", "--ops", "--seed", "--procs", "--version"];
+    private static readonly HashSet<string> Known = ["--kernel-headers", "--out", "--kernel", "--script", "--timeout", "--ops", "--seed", "--procs", "--version", "--maintainer"];
     /// <summary>Options that take no value.</summary>
     private static readonly HashSet<string> Flags = ["--debug"];
     /// <summary>Options that may be given more than once; each use adds a value.</summary>

@@ -8,11 +8,15 @@ public static class ProcessRunner
 {
     public sealed record Outcome(int ExitCode, string Output);
 
+    /// <summary>Runs <paramref name="program"/>; <paramref name="environment"/> adds to this process's environment,
+    /// or with <paramref name="inheritEnvironment"/> false is the whole of it.</summary>
     public static Outcome Run(string program, IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool inheritEnvironment = true)
     {
         ProcessStartInfo start = Harness.HostTools.Redirected(program, arguments);
         start.WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+        if (!inheritEnvironment)
+            start.Environment.Clear();
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         var output = new StringBuilder();

@@ -45,6 +45,18 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Package_deb_builds_the_module_once_and_writes_the_dkms_deb()
+    {
+        string output = Guest.Output("cli-deb");
+        Expect(Ksharp("package", "deb", "samples/Hello", "--kernel", Guest.Kernel.Version, "--version", "3.1", "--out", output), 0,
+            $"ksharp: building samples/Hello against {Guest.Kernel.HeadersPath}", "ksharp: module hello ready in",
+            "ksharp: packing hello-dkms 3.1 with dpkg-deb", $"ksharp: wrote {output}/hello-dkms_3.1_all.deb (",
+            "ksharp: on the target: apt install ./hello-dkms_3.1_all.deb");
+        Assert.True(File.Exists(Path.Combine(output, "hello-dkms_3.1_all.deb")));
+        Assert.Empty(Directory.EnumerateDirectories(output));
+    }
+
+    [Fact]
     public void Build_errors_are_one_clear_message_and_exit_1()
     {
         Expect(Ksharp("build", "no/such/driver"), 1, "ksharp: error: driver project not found: ");
@@ -55,6 +67,10 @@ public class CommandLineTests
         Expect(Ksharp("build", "samples/Hello", "--kernel", "5.99"), 1, "ksharp: error: no installed kernel matches --kernel 5.99; installed with headers: ",
             "; and no headers for kernel 5.99 (looked in /lib/modules/5.99/build and /usr/src/linux-headers-5.99): install linux-headers-5.99");
         Expect(Ksharp("build", "samples/Hello", "--kernel", "6.1", "--kernel-headers", Guest.Kernel.HeadersPath), 2, "ksharp: give --kernel or --kernel-headers, not both");
+        Expect(Ksharp("package"), 2, "ksharp: missing package kind: usage: ksharp package dkms|deb <driver-project-dir>");
+        Expect(Ksharp("package", "rpm", "samples/Hello"), 2, "ksharp: unknown package kind 'rpm': usage: ksharp package dkms|deb");
+        Expect(Ksharp("package", "deb", "samples/Hello", "--version", "v2"), 2, "ksharp: --version 'v2': a Debian package's version starts with a digit");
+        Expect(Ksharp("package", "dkms", "samples/Hello", "--maintainer", "Jane <jane@example.org>"), 2, "ksharp: --maintainer is for ksharp package deb");
         string noPackages = Directory.CreateTempSubdirectory("ksharp-nuget").FullName;
         Expect(Ksharp(new Dictionary<string, string> { ["NUGET_PACKAGES"] = noPackages }, "build", "samples/Hello"), 1,
             $"ksharp: error: ILCompiler not found at {noPackages}/runtime.linux-x64.microsoft.dotnet.ilcompiler/10.0.10/tools/ilc: restore it with 'dotnet restore'");

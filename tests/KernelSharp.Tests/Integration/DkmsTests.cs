@@ -61,30 +61,22 @@ public class DkmsTests
 
     private static void Run(string path, string[] command)
     {
-        var start = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in command.Skip(1))
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        start.Environment["PATH"] = path;
-        start.Environment["HOME"] = Path.GetDirectoryName(path)!;
-        start.Environment["LC_ALL"] = "C";
-        start.FileName = Path.Combine(path, command[0]);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', command)} exited {process.ExitCode}:\n{output}");
-        Assert.DoesNotContain("dotnet", output, StringComparison.Ordinal);
+        var outcome = ProcessRunner.Run(Path.Combine(path, command[0]), command.Skip(1), environment: new Dictionary<string, string>
+        {
+            ["PATH"] = path,
+            ["HOME"] = Path.GetDirectoryName(path)!,
+            ["LC_ALL"] = "C",
+        }, inheritEnvironment: false);
+        Assert.True(outcome.ExitCode == 0, $"{string.Join(' ', command)} exited {outcome.ExitCode}:\n{outcome.Output}");
+        Assert.DoesNotContain("dotnet", outcome.Output, StringComparison.Ordinal);
     }
 
     // modinfo's fields of a .ko but its file name and DKMS's signature.
     private static List<string> ModInfo(string ko)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("/sbin/modinfo", [ko]) { RedirectStandardOutput = true };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
         string[] skipped = ["filename:", "sig_id:", "signer:", "sig_key:", "sig_hashalgo:", "signature:", "\t\t"];
-        return [.. output.Split('\n').Where(line => line.Length > 0 && !skipped.Any(s => line.StartsWith(s, StringComparison.Ordinal)))];
+        return [.. ProcessRunner.Run("/sbin/modinfo", [ko]).Output.Split('\n')
+            .Where(line => line.Length > 0 && !skipped.Any(s => line.StartsWith(s, StringComparison.Ordinal)))];
     }
 
     [Fact]
@@ -103,14 +95,7 @@ public class DkmsTests
     public async Task Scull_built_by_dkms_passes_scullcheck()
     {
         var modules = await DkmsBuild("samples/Scull");
-        var result = await Guest.Run(new GuestRun($"""
-            insmod /scull.ko || exit 10
-            {ScullGuest.CheckScript("/dev/scull0", "scull")}
-            rmmod scull || exit 11
-            """) { ExtraFiles = [Ko(modules, "scull"), ScullGuest.ScullCheck], ExtraKernelArguments = ScullGuest.KernelArguments });
-        GuestAssert.ScriptExited(result, 0);
-        foreach (var (test, checks) in ScullGuest.CheckTests)
-            ScullGuest.AssertCheckPassed(result, test, checks);
+        await ScullGuest.AssertModulePassesScullCheck(modules["scull"]);
     }
 
     [Fact]

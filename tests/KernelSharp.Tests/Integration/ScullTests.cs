@@ -122,6 +122,20 @@ public static class ScullGuest
     public static string CheckScript(string node, string module) => string.Join('\n',
         CheckTests.Select(t => $"/scullcheck {t.Test} {node}{(t.Test == "ioctl" ? " " + module : "")}; echo \"scullcheck-exit {t.Test} $?\""));
 
+    /// <summary>Boots <paramref name="module"/> (a scull.ko built some other way, as DKMS does) and asserts that it passes every
+    /// scullcheck test and unloads.</summary>
+    public static async Task AssertModulePassesScullCheck(string module)
+    {
+        var result = await Guest.Run(new GuestRun($"""
+            insmod /scull.ko || exit 10
+            {CheckScript("/dev/scull0", "scull")}
+            rmmod scull || exit 11
+            """) { ExtraFiles = [Task.FromResult(new GuestFile("/scull.ko", module)), ScullCheck], ExtraKernelArguments = KernelArguments });
+        GuestAssert.ScriptExited(result, 0);
+        foreach (var (test, checks) in CheckTests)
+            AssertCheckPassed(result, test, checks);
+    }
+
     /// <summary>
     /// Asserts that <paramref name="program"/>'s (a tests/Guest check program's) <paramref name="test"/> passed
     /// every check, ran exactly <paramref name="checks"/>, and exited 0 (its "PROGRAM-exit TEST STATUS" line).
