@@ -28,6 +28,9 @@ public static class PackageCommand
         if (kind == "deb" && DebPackage.VersionProblem(version) is { } problem)
             throw new UsageError("--" + problem);
 
+        if (kind == "deb")
+            DebPackage.RequirePacker();
+
         // The C# part is the same for every kernel: built once here, against any installed headers.
         var stopwatch = Stopwatch.StartNew();
         var build = Arguments.Parse(["build", driver, "--out", Path.Combine(driver, "bin", "package"),

@@ -29,8 +29,10 @@ public static class DebPackage
     {
         if (VersionProblem(version) is { } problem)
             throw new ArgumentException(problem, nameof(version));
+        RequirePacker();
         ModuleInfo module = built.Model.Module;
         string package = PackageName(module.Name);
+        string[] bundled = [.. DkmsTree.Modules(built).Select(m => m.Model.Module.Name).Where(name => name != module.Name)];
         Directory.CreateDirectory(directory);
         string staging = Path.Combine(directory, $"{package}_{version}.root");
         if (Directory.Exists(staging))
@@ -43,7 +45,7 @@ public static class DebPackage
         Directory.CreateDirectory(control);
         // md5sums first: it lists the files of the package, not the control files written after it.
         File.WriteAllText(Path.Combine(control, "md5sums"), Md5Sums(staging));
-        File.WriteAllText(Path.Combine(control, "control"), Control(module, package, version, maintainer, InstalledSize(staging)));
+        File.WriteAllText(Path.Combine(control, "control"), Control(module, package, version, maintainer, InstalledSize(staging), bundled));
         WriteScript(Path.Combine(control, "postinst"), Postinst(module.Name, version));
         WriteScript(Path.Combine(control, "prerm"), Prerm(module.Name, version));
 
@@ -55,16 +57,29 @@ public static class DebPackage
         return deb;
     }
 
-    /// <summary>The package's DEBIAN/control: what dpkg and apt show, and the dkms it needs.</summary>
-    public static string Control(ModuleInfo module, string package, string version, string? maintainer, long installedKiB)
+    /// <summary>Refuses, before a build, a machine without dpkg-deb, which packs the .deb.</summary>
+    public static void RequirePacker()
+    {
+        if (Harness.HostTools.FindExecutable("dpkg-deb") is null)
+            throw new BuildError("dpkg-deb not found: ksharp package deb packs with it (Debian and Ubuntu: apt-get install dpkg; Fedora: dnf install dpkg)");
+    }
+
+    /// <summary>
+    /// The package's DEBIAN/control: what dpkg and apt show, and the dkms it needs. A module it bundles (a dependency
+    /// built in the same tree) would be installed twice with that module's own package, so the two conflict.
+    /// </summary>
+    public static string Control(ModuleInfo module, string package, string version, string? maintainer, long installedKiB, IReadOnlyList<string> bundled)
     {
         string summary = module.Description is { Length: > 0 } description ? description : $"the {module.Name} kernel module";
         var text = new StringBuilder();
         text.Append($"Package: {package}\nVersion: {version}\nArchitecture: all\n");
         text.Append($"Maintainer: {maintainer ?? module.Author ?? module.Name}\n");
-        text.Append($"Installed-Size: {installedKiB}\nDepends: {DkmsDependency}\nSection: kernel\nPriority: optional\n");
+        text.Append($"Installed-Size: {installedKiB}\nDepends: {DkmsDependency}\n");
+        if (bundled.Count > 0)
+            text.Append($"Conflicts: {string.Join(", ", bundled.Select(PackageName))}\n");
+        text.Append("Section: kernel\nPriority: optional\n");
         text.Append($"Description: {OneLine(summary)} (DKMS)\n");
-        text.Append($" This package provides the {module.Name} kernel module, written in C# with KernelSharp,\n");
+        text.Append($" This package provides the {string.Join(" and ", bundled.Append(module.Name))} kernel module{(bundled.Count > 0 ? "s" : "")}, written in C# with KernelSharp,\n");
         text.Append(" to be built with dkms for each installed kernel that has headers. Its C# part\n");
         text.Append(" is prebuilt kernel assembly, the same for every kernel: building it needs the\n");
         text.Append(" kernel headers, gcc and make, and no .NET.\n");

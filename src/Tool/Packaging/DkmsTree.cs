@@ -26,7 +26,7 @@ public static class DkmsTree
             Directory.Delete(tree, recursive: true);
         Directory.CreateDirectory(tree);
         // Dependencies first: they are built (and installed) before the modules that use them.
-        var modules = Ordered(built);
+        var modules = Modules(built);
         foreach (BuildOutput each in modules)
             CopySources(each, Path.Combine(tree, each.Model.Module.Name));
         File.WriteAllText(Path.Combine(tree, "Kbuild"),
@@ -61,8 +61,8 @@ public static class DkmsTree
         return conf.ToString();
     }
 
-    // The module's dependencies (theirs first), then the module, each once.
-    private static List<BuildOutput> Ordered(BuildOutput built)
+    /// <summary>The modules of the package: the module's dependencies (theirs first), then the module, each once.</summary>
+    public static List<BuildOutput> Modules(BuildOutput built)
     {
         var ordered = new List<BuildOutput>();
         void Visit(BuildOutput output)

@@ -162,6 +162,19 @@ public class DebPackageTests
     }
 
     [Fact]
+    public async Task A_package_that_bundles_a_dependency_conflicts_with_its_own_package()
+    {
+        BuildOutput built = await Guest.Module("samples/SkullUser");
+        string deb = DebPackage.Write(built, "1.0", Guest.Output("deb-bundle"));
+        Assert.Equal("skulluser-dkms_1.0_all.deb", Path.GetFileName(deb));
+        Assert.Equal("skull-dkms", ProcessRunner.Run("dpkg-deb", ["--field", deb, "Conflicts"]).Output.Trim());
+        Assert.Contains("the skull and skulluser kernel modules", ProcessRunner.Run("dpkg-deb", ["--field", deb, "Description"]).Output);
+        string contents = ProcessRunner.Run("dpkg-deb", ["--contents", deb]).Output;
+        Assert.Contains("./usr/src/skulluser-1.0/skull/skull_csharp.S", contents);
+        Assert.Contains("./usr/src/skulluser-1.0/skulluser/skulluser_csharp.S", contents);
+    }
+
+    [Fact]
     public async Task The_deb_is_a_dkms_package_as_dh_dkms_makes_them()
     {
         BuildOutput built = await Guest.Module("samples/Scull");
@@ -174,6 +187,7 @@ public class DebPackageTests
         Assert.Equal("dkms (>= 2.1.0.0)", Field("Depends"));
         Assert.Equal("Jane Doe <jane@example.org>", Field("Maintainer"));
         Assert.StartsWith("LDD3's scull", Field("Description"));
+        Assert.Equal("", Field("Conflicts"));
         string contents = ProcessRunner.Run("dpkg-deb", ["--contents", deb]).Output;
         foreach (string file in new[] { "./usr/src/scull-2.5/dkms.conf", "./usr/src/scull-2.5/scull/scull_csharp.S", "./usr/src/scull-2.5/scull/scull_glue.c", "./usr/share/doc/scull-dkms/copyright" })
             Assert.Contains(file, contents);
