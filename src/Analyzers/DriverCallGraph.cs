@@ -7,8 +7,9 @@ namespace KernelSharp.Analyzers;
 
 /// <summary>
 /// The driver's methods with their bodies, and what each operation in them may call: what
-/// the checkers that follow calls (KS0007, KS0008) walk. A call of an interface member
-/// (T.Evict() through a type parameter) may run any driver implementation of it.
+/// the checkers that follow calls (KS0007, KS0008, KS0012) walk. A call of an interface member
+/// (T.Evict() through a type parameter) may run any driver implementation of it, and a library
+/// generic method what it calls back of the driver types it is given.
 /// </summary>
 public sealed class DriverCallGraph
 {
@@ -60,9 +61,35 @@ public sealed class DriverCallGraph
     public IEnumerable<IMethodSymbol> ImplementationsOf(IMethodSymbol member) =>
         _implementations[member.OriginalDefinition].Where(Bodies.ContainsKey);
 
-    /// <summary>The driver methods with a body that a call of <paramref name="callee"/> may run.</summary>
+    /// <summary>
+    /// The driver methods with a body that a call of <paramref name="callee"/> may run: the method, the driver's
+    /// implementations of it (an interface member), and what a library method calls back of its type arguments.
+    /// </summary>
     public IEnumerable<IMethodSymbol> DriverTargets(IMethodSymbol callee) =>
-        _implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition).Where(Bodies.ContainsKey);
+        _implementations[callee.OriginalDefinition].Append(callee.OriginalDefinition).Concat(CallBacks(callee)).Where(Bodies.ContainsKey);
+
+    // A library method runs its type arguments through the interfaces their type parameters are constrained to, there
+    // and then: Log's AppendFormatted<T> calls T's TryFormat, KernelAssert.Equal<T> its Equals. Each implementation of
+    // such an interface's members by a driver type given as one may run. Only the method's own type arguments: a
+    // library type's (Timer<TData, THandler>, Work<TData, THandler>) run later, in their own context, which the
+    // checkers take as their own roots. The driver's own generic methods have bodies that say what they call.
+    private IEnumerable<IMethodSymbol> CallBacks(IMethodSymbol callee)
+    {
+        if (Bodies.ContainsKey(callee.OriginalDefinition))
+            yield break;
+        for (int i = 0; i < callee.TypeArguments.Length; i++)
+        {
+            if (callee.TypeArguments[i] is not INamedTypeSymbol argument)
+                continue;
+            var contracts = new HashSet<ISymbol>(callee.OriginalDefinition.TypeParameters[i].ConstraintTypes
+                .OfType<INamedTypeSymbol>().Where(t => t.TypeKind == TypeKind.Interface)
+                .SelectMany(t => t.AllInterfaces.Prepend(t)).Select(t => t.OriginalDefinition), SymbolEqualityComparer.Default);
+            foreach (INamedTypeSymbol contract in argument.AllInterfaces.Where(c => contracts.Contains(c.OriginalDefinition)))
+                foreach (IMethodSymbol member in contract.GetMembers().OfType<IMethodSymbol>())
+                    if (argument.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation)
+                        yield return implementation.OriginalDefinition;
+        }
+    }
 
     /// <summary>
     /// Every method an operation may run: calls, constructors, both accessors of a property,

@@ -45,7 +45,7 @@ public static class Rules
 
     public static readonly Rule SleepInAtomicContext = new("KS0008", "Sleeping where the CPU cannot be given up",
         "sleeping while a spin lock is held",
-        "A timer handler runs in softirq context, a wait condition runs with the task marked asleep, and a CPU that holds a spin lock must not sleep. Members marked [MaySleep] (a mutex, a user-memory copy, Gfp.Kernel allocation, a delay) may not be reached from there, directly or through the driver's methods.");
+        "A timer handler runs in softirq context, a wait condition runs with the task marked asleep, and a CPU that holds a spin lock must not sleep. Members marked [MaySleep] (a mutex, a user-memory copy, Gfp.Kernel allocation, a delay) may not be reached from there, directly, through the driver's methods, or through library code that calls back into a driver type (a value's TryFormat when it is logged).");
 
     public static readonly Rule ManagedAllocation = new("KS0009", "A managed allocation",
         "managed allocations",

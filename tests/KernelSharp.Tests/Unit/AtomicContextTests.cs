@@ -58,6 +58,35 @@ public sealed class AtomicContextTests
         Assert.Contains("error KS0008: 'Helpers.Run' may sleep (it reaches 'Sleeper.Work'), and a spin lock is held here", errors[1]);
     }
 
+    // Library generic code runs the driver type it is given: Log's formatting calls the value's TryFormat, and
+    // KernelAssert.Equal its Equals, there and then.
+    [Fact]
+    public void A_library_generic_method_that_calls_back_into_a_driver_type_that_sleeps_is_refused()
+    {
+        IReadOnlyList<string> errors = Errors(
+            "public static void Poke() { using (var guard = s_lock.Lock()) { KernelSharp.Log.Info($\"value {new Slow()}\"); KernelSharp.Testing.KernelAssert.Equal(new Locking(), new Locking()); } }",
+            """
+            public readonly struct Slow : System.IUtf8SpanFormattable
+            {
+                public bool TryFormat(System.Span<byte> destination, out int written, System.ReadOnlySpan<char> format, System.IFormatProvider provider)
+                {
+                    KernelSharp.Time.Delay.Sleep(1);
+                    written = 0;
+                    return true;
+                }
+            }
+            public readonly struct Locking : System.IUtf8SpanFormattable, System.IEquatable<Locking>
+            {
+                public bool TryFormat(System.Span<byte> destination, out int written, System.ReadOnlySpan<char> format, System.IFormatProvider provider) { written = 0; return true; }
+                public bool Equals(Locking other) { using (KernelSharp.Sync.MutexGuard held = SnippetModule.s_mutex.Lock()) return true; }
+            }
+            """);
+        // At the interpolation hole and at the assertion, each naming the callback and what it reaches.
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Snippet.cs(8,141): error KS0008: 'Slow.TryFormat' may sleep (it reaches 'Delay.Sleep'), and a spin lock is held here", errors[0]);
+        Assert.StartsWith("Snippet.cs(8,157): error KS0008: 'Locking.Equals' may sleep (it reaches 'Mutex.Lock'), and a spin lock is held here", errors[1]);
+    }
+
     // A timer handler runs in softirq context, a wait condition with the task marked asleep: neither may sleep.
     [Fact]
     public void Timer_handlers_and_wait_conditions_may_not_sleep()
