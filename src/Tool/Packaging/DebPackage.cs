@@ -110,8 +110,13 @@ public static class DebPackage
         			if [ -e /lib/modules/$kernel/build/include ] && \
         			   ! dkms status -m $DKMS_NAME -v $DKMS_VERSION -k $kernel 2>/dev/null | grep ": installed" > /dev/null; then
         				echo "Building $DKMS_NAME $DKMS_VERSION for $kernel, which has headers too"
-        				dkms install -m $DKMS_NAME -v $DKMS_VERSION -k $kernel > /dev/null || \
-        					echo "$DKMS_PACKAGE_NAME: could not build $DKMS_NAME for $kernel; see /var/lib/dkms/$DKMS_NAME/$DKMS_VERSION/build/make.log" >&2
+        				status=0
+        				dkms install -m $DKMS_NAME -v $DKMS_VERSION -k $kernel > /dev/null || status=$?
+        				case $status in
+        					0) ;;
+        					77) echo "$DKMS_NAME is not for $kernel (dkms.conf's BUILD_EXCLUSIVE): skipped" ;;
+        					*) echo "$DKMS_PACKAGE_NAME: could not build $DKMS_NAME for $kernel; see /var/lib/dkms/$DKMS_NAME/$DKMS_VERSION/build/make.log" >&2 ;;
+        				esac
         			fi
         		done
         	;;

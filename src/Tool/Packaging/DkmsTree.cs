@@ -57,6 +57,9 @@ public static class DkmsTree
             string name = modules[i].Model.Module.Name;
             conf.Append($"BUILT_MODULE_NAME[{i}]=\"{name}\"\nBUILT_MODULE_LOCATION[{i}]=\"{name}/\"\nDEST_MODULE_LOCATION[{i}]=\"{DestinationDirectory}\"\n");
         }
+        // What the build side refuses (KernelHeaders), DKMS skips on the target with its exit status 77, before building.
+        conf.Append("# The C# is x86-64 kernel assembly, for kernels with loadable modules: DKMS skips any other kernel.\n");
+        conf.Append("BUILD_EXCLUSIVE_ARCH=\"^x86_64$\"\nBUILD_EXCLUSIVE_CONFIG=\"CONFIG_MODULES CONFIG_X86_64\"\n");
         conf.Append("AUTOINSTALL=\"yes\"\n");
         return conf.ToString();
     }

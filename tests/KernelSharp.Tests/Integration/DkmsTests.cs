@@ -59,7 +59,7 @@ public class DkmsTests
         return directory;
     }
 
-    private static void Run(string path, string[] command)
+    private static string Run(string path, string[] command, int exitCode = 0)
     {
         var outcome = ProcessRunner.Run(Path.Combine(path, command[0]), command.Skip(1), environment: new Dictionary<string, string>
         {
@@ -67,8 +67,9 @@ public class DkmsTests
             ["HOME"] = Path.GetDirectoryName(path)!,
             ["LC_ALL"] = "C",
         }, inheritEnvironment: false);
-        Assert.True(outcome.ExitCode == 0, $"{string.Join(' ', command)} exited {outcome.ExitCode}:\n{outcome.Output}");
+        Assert.True(outcome.ExitCode == exitCode, $"{string.Join(' ', command)} exited {outcome.ExitCode}, not {exitCode}:\n{outcome.Output}");
         Assert.DoesNotContain("dotnet", outcome.Output, StringComparison.Ordinal);
+        return outcome.Output;
     }
 
     // modinfo's fields of a .ko but its file name and DKMS's signature.
@@ -128,6 +129,24 @@ public class DkmsTests
         GuestAssert.Contains(result, "holders: 1 skulluser,");
     }
 
+    // What ksharp build refuses (another architecture), DKMS skips on the target with its status 77 before it builds.
+    [Fact]
+    public async Task Dkms_skips_a_kernel_of_another_architecture()
+    {
+        BuildOutput built = await Guest.Module("samples/PowerOff");
+        string scratch = Path.Combine(Guest.Output("dkms"), "other-architecture");
+        if (Directory.Exists(scratch))
+            Directory.Delete(scratch, recursive: true);
+        DkmsTree.Write(built, "1.0", Path.Combine(scratch, "src"));
+        Directory.CreateDirectory(Path.Combine(scratch, "dkms"));
+        string path = PathWithoutDotnet(Path.Combine(scratch, "bin"));
+        string[] common = ["--sourcetree", Path.Combine(scratch, "src"), "--dkmstree", Path.Combine(scratch, "dkms")];
+        Run(path, ["dkms", "add", .. common, "poweroff/1.0"]);
+        string output = Run(path, ["dkms", "build", .. common, "-k", Guest.Kernel.Version, "-a", "aarch64", "--kernelsourcedir", Guest.Kernel.HeadersPath, "poweroff/1.0"], exitCode: 77);
+        Assert.Contains("includes a BUILD_EXCLUSIVE directive which does not match this kernel/arch/config", output);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(scratch, "dkms"), "*.ko*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public async Task The_package_has_the_prebuilt_csharp_and_the_glue_and_the_modinfo_of_ksharp_build()
     {
@@ -138,6 +157,7 @@ public class DkmsTests
         Assert.Contains("PACKAGE_NAME=\"skulluser\"\nPACKAGE_VERSION=\"2.5\"\n", conf);
         Assert.Contains("BUILT_MODULE_NAME[0]=\"skull\"\nBUILT_MODULE_LOCATION[0]=\"skull/\"\nDEST_MODULE_LOCATION[0]=\"/updates/dkms\"\n", conf);
         Assert.Contains("BUILT_MODULE_NAME[1]=\"skulluser\"", conf);
+        Assert.Contains("BUILD_EXCLUSIVE_ARCH=\"^x86_64$\"\nBUILD_EXCLUSIVE_CONFIG=\"CONFIG_MODULES CONFIG_X86_64\"\n", conf);
         Assert.Equal("obj-m += skull/ skulluser/", File.ReadAllLines(Path.Combine(tree, "Kbuild"))[1]);
         // The kernel assembly from the C# is the very file ksharp build assembled, for every kernel alike.
         Assert.Equal(File.ReadAllBytes(built.CSharpAssemblyPath), File.ReadAllBytes(Path.Combine(tree, "skulluser", "skulluser_csharp.S")));
