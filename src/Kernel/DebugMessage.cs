@@ -62,13 +62,7 @@ namespace KernelSharp
         /// <summary>Prints a line through the site's descriptor; a long line is cut as <see cref="Log.Write(LogLevel, ReadOnlySpan{byte})"/> cuts it.</summary>
         internal static void Print(void* site, ReadOnlySpan<byte> utf8Line)
         {
-            int keep = utf8Line.Length;
-            ReadOnlySpan<byte> mark = default;
-            if (keep > LogMessage.MaxLength)
-            {
-                mark = LogMessage.TruncationMark;
-                keep = Utf8Builder.CharacterBoundary(utf8Line, LogMessage.MaxLength - mark.Length);
-            }
+            int keep = LogMessage.Fit(utf8Line, out ReadOnlySpan<byte> mark);
             fixed (byte* text = utf8Line)
             fixed (byte* marker = mark)
                 Native.ksharp_dyndbg_print(site, text, (uint)keep, marker, (uint)mark.Length);

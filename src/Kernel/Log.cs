@@ -31,10 +31,9 @@ namespace KernelSharp
         {
             // A long plain line is cut the way a formatted one is, without the formatter:
             // at a character boundary, with the truncation mark in its last bytes.
-            if (utf8Line.Length > MaxLineLength)
+            int keep = LogMessage.Fit(utf8Line, out ReadOnlySpan<byte> mark);
+            if (!mark.IsEmpty)
             {
-                ReadOnlySpan<byte> mark = LogMessage.TruncationMark;
-                int keep = Utf8Builder.CharacterBoundary(utf8Line, MaxLineLength - mark.Length);
                 fixed (byte* text = utf8Line)
                 fixed (byte* marker = mark)
                     Native.ksharp_printk2((int)level, text, (uint)keep, marker, (uint)mark.Length);

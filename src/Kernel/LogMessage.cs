@@ -23,6 +23,19 @@ namespace KernelSharp
         /// <summary>Replaces the end of a line that did not fit.</summary>
         public static ReadOnlySpan<byte> TruncationMark => "[...]"u8;
 
+        /// <summary>
+        /// How many bytes of <paramref name="line"/> a log line keeps: all of a line that fits, else as many as
+        /// leave room for <paramref name="mark"/> (the truncation mark, empty when nothing is cut) at a character boundary.
+        /// </summary>
+        internal static int Fit(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> mark)
+        {
+            mark = default;
+            if (line.Length <= MaxLength)
+                return line.Length;
+            mark = TruncationMark;
+            return Utf8Builder.CharacterBoundary(line, MaxLength - mark.Length);
+        }
+
         private LineBuffer _buffer;
         private int _length;
         private bool _truncated;

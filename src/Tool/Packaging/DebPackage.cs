@@ -41,11 +41,13 @@ public static class DebPackage
         string documentation = Path.Combine(staging, "usr", "share", "doc", package);
         Directory.CreateDirectory(documentation);
         File.WriteAllText(Path.Combine(documentation, "copyright"), Copyright(module));
+        // The sums and the size are of the files the package installs, taken before DEBIAN/ is there.
+        string sums = Md5Sums(staging);
+        long size = InstalledSize(staging);
         string control = Path.Combine(staging, "DEBIAN");
         Directory.CreateDirectory(control);
-        // md5sums first: it lists the files of the package, not the control files written after it.
-        File.WriteAllText(Path.Combine(control, "md5sums"), Md5Sums(staging));
-        File.WriteAllText(Path.Combine(control, "control"), Control(module, package, version, maintainer, InstalledSize(staging), bundled));
+        File.WriteAllText(Path.Combine(control, "md5sums"), sums);
+        File.WriteAllText(Path.Combine(control, "control"), Control(module, package, version, maintainer, size, bundled));
         WriteScript(Path.Combine(control, "postinst"), Postinst(module.Name, version));
         WriteScript(Path.Combine(control, "prerm"), Prerm(module.Name, version));
 
