@@ -43,7 +43,7 @@ public sealed record GuestOptions
     public int Cpus { get; init; } = 2;
 
     /// <summary>
-    /// Appended to the kernel command line, which starts with <c>console=ttyS0 quiet panic=-1</c>. Later arguments
+    /// Appended to the kernel command line, which starts with <c>console=ttyS0 quiet panic=-1 no_timer_check</c>. Later arguments
     /// win, so for example <c>loglevel=7</c> undoes <c>quiet</c> for the boot messages.
     /// </summary>
     public string? ExtraKernelArguments { get; init; }
