@@ -27,5 +27,7 @@ public static class DriverChecks
         .. ExceptionChecker.Check(compilation, driverTrees),
         .. FloatingPointChecker.Check(compilation, driverTrees),
         .. StaticInitializerChecker.Check(compilation, driverTrees),
+        .. KernelTestChecker.Check(compilation, driverTrees),
+        .. DebugSiteChecker.Check(compilation, driverTrees),
     ];
 }

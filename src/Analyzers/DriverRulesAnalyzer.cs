@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace KernelSharp.Analyzers;
 
 /// <summary>
-/// The rule table as a Roslyn analyzer: editors report KS0001 to KS0012 while the driver is
+/// The rule table as a Roslyn analyzer: editors report KS0001 to KS0014 while the driver is
 /// typed, dotnet build reports them as errors, and the ksharp build tool runs this same
 /// analyzer before it compiles. Some rules follow calls across files (KS0007, KS0008, KS0012),
 /// so the checkers run once per compilation and each file gets its own findings.

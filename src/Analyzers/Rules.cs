@@ -13,6 +13,7 @@ namespace KernelSharp.Analyzers;
 public static class Rules
 {
     private const string Runtime = "KernelSharp.Runtime";
+    private const string Usage = "KernelSharp.Usage";
 
     public static readonly Rule OwnedValueCopied = new("KS0001", "An owned value is copied",
         "owned values copied",
@@ -63,11 +64,20 @@ public static class Rules
         "static constructors that cannot run at build time",
         "The compiler runs static constructors and static field initializers at build time; one that calls into the kernel (through the KernelSharp library or an extern method) cannot run there, and would run at first use, on any CPU, without a lock. Give static fields constant initializers, or set them in Init.", category: Runtime);
 
+    public static readonly Rule KernelTestCannotRun = new("KS0013", "A [KernelTest] method that cannot run",
+        "[KernelTest] methods that cannot run",
+        "The generated test entry calls each [KernelTest] method as Type.Method(): it must be static, take no parameters or type parameters, return void (KernelAssert reports failures), be internal or public in a type that is not generic, and have a name no other test of its type has, since the KTAP report names each test once.", category: Usage);
+
+    public static readonly Rule DebugSiteUnfollowable = new("KS0014", "Log.Debug used in a way dynamic debug cannot follow",
+        "Log.Debug used in a way dynamic debug cannot follow",
+        "Each Log.Debug call is a dynamic debug site, which the build tool describes from the call's file, line and message, and which the call finds by the file and line the compiler passes. Call Log.Debug with an interpolated string or a UTF-8 literal, leave its caller-info arguments to the compiler, put one call on a line, and let the compiler make its DebugMessage.", category: Usage);
+
     /// <summary>Every rule, in the order the build tool reports them.</summary>
     public static readonly IReadOnlyList<Rule> All =
     [
         OwnedValueCopied, ExternMethod, UnsafeCode, UnsafeCodeReview, EscapeHatch, UsedAfterOwnerEnded,
         SharedStaticChanged, SleepInAtomicContext, ManagedAllocation, ExceptionThrown, FloatingPoint, StaticInitializerNeedsKernel,
+        KernelTestCannotRun, DebugSiteUnfollowable,
     ];
 
     public static Rule ById(string id) => All.First(rule => rule.Id == id);

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using KernelSharp.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,94 +14,35 @@ namespace KernelSharp.Tool.Build;
 /// </summary>
 public sealed record DebugSite(string File, int Line, string Function, string Format);
 
-/// <summary>Finds the Log.Debug calls of a driver, in source order, and refuses any way to reach a site by hand.</summary>
+/// <summary>
+/// Finds the Log.Debug calls of a driver, in source order. Any way to reach a site by hand is
+/// refused by KS0014 (<see cref="DebugSiteChecker"/>), which every build runs first; it is checked
+/// again here for a compilation that did not run the rules.
+/// </summary>
 public static class DebugSiteReader
 {
-    /// <summary>The widest line number struct _ddebug holds (lineno:18).</summary>
-    public const int MaxLine = (1 << 18) - 1;
-
     public static IReadOnlyList<DebugSite> Read(CSharpCompilation compilation)
     {
-        INamedTypeSymbol? log = compilation.GetTypeByMetadataName("KernelSharp.Log");
-        INamedTypeSymbol? message = compilation.GetTypeByMetadataName("KernelSharp.DebugMessage");
-        if (log is null || message is null)
+        if (compilation.GetTypeByMetadataName("KernelSharp.DebugMessage") is not { } message)
             return [];
-        var sites = new List<(DebugSite Site, Location Where)>();
-        var errors = new List<string>();
-        foreach (SyntaxTree tree in compilation.SyntaxTrees)
-        {
-            SemanticModel model = compilation.GetSemanticModel(tree);
-            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
-            {
-                switch (node)
-                {
-                    case SimpleNameSyntax name when name.Identifier.ValueText == "Debug" && model.GetSymbolInfo(name).Symbol is IMethodSymbol method && IsDebug(method, log):
-                        if (CalledThrough(name) is not { } call)
-                            errors.Add($"{SourcePosition.Of(name.GetLocation())}: Log.Debug is only called, as Log.Debug($\"...\") or Log.Debug(\"...\"u8): each call is a dynamic debug site");
-                        else if (Site(model, call, message, errors) is { } site)
-                            sites.Add((site, call.GetLocation()));
-                        break;
-                    case BaseObjectCreationExpressionSyntax creation when model.GetTypeInfo(creation).Type is { } type
-                        && SymbolEqualityComparer.Default.Equals(type, message):
-                        errors.Add($"{SourcePosition.Of(creation.GetLocation())}: a DebugMessage is made by the compiler from the interpolated string of a Log.Debug call, not by hand");
-                        break;
-                }
-            }
-        }
-        foreach (var same in sites.GroupBy(s => (s.Site.File, s.Site.Line)).Where(g => g.Count() > 1))
-            errors.Add($"{SourcePosition.Of(same.ElementAt(1).Where)}: a second Log.Debug call on line {same.Key.Line}: dynamic debug tells sites apart by file and line, so put each call on a line of its own");
-        if (errors.Count > 0)
-            throw new BuildError($"Log.Debug used in a way dynamic debug cannot follow: {errors.Count} error(s)", string.Join('\n', errors));
-        return [.. sites.Select(s => s.Site)];
+        DriverCompiler.ThrowOnFindings(DebugSiteChecker.Check(compilation, compilation.SyntaxTrees));
+        var sites = new List<DebugSite>();
+        foreach (var (model, _, call) in DebugSiteChecker.Uses(compilation, compilation.SyntaxTrees))
+            if (call is not null && model.GetOperation(call) is IInvocationOperation invocation && DebugSiteChecker.Parts(invocation, message) is { } parts)
+                sites.Add(Site(model, call, parts));
+        return sites;
     }
 
-    private static bool IsDebug(IMethodSymbol method, INamedTypeSymbol log) =>
-        method.Name == "Debug" && SymbolEqualityComparer.Default.Equals(method.ContainingType, log);
-
-    // The invocation whose callee is this name (Debug(...), Log.Debug(...), KernelSharp.Log.Debug(...)).
-    private static InvocationExpressionSyntax? CalledThrough(SimpleNameSyntax name)
-    {
-        SyntaxNode callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
-        return callee.Parent is InvocationExpressionSyntax call && call.Expression == callee ? call : null;
-    }
-
-    private static DebugSite? Site(SemanticModel model, InvocationExpressionSyntax call, INamedTypeSymbol message, List<string> errors)
+    private static DebugSite Site(SemanticModel model, InvocationExpressionSyntax call, DebugCallParts parts)
     {
         string where = SourcePosition.Of(call.GetLocation());
-        if (model.GetOperation(call) is not IInvocationOperation invocation)
-            return null;
-        IArgumentOperation text = invocation.Arguments.First(a => a.Parameter?.Ordinal == 0);
-        IEnumerable<IArgumentOperation> callerInfo;
-        string format;
-        if (SymbolEqualityComparer.Default.Equals(text.Parameter?.Type, message))
-        {
-            if (text.Value is not IInterpolatedStringHandlerCreationOperation { HandlerCreation: IObjectCreationOperation creation } handler)
-            {
-                errors.Add($"{where}: Log.Debug takes its message as an interpolated string ($\"...\"), which the compiler turns into the DebugMessage");
-                return null;
-            }
-            callerInfo = creation.Arguments;
-            format = Template(handler.Content);
-        }
-        else
-        {
-            callerInfo = invocation.Arguments;
-            format = text.Value.Syntax is LiteralExpressionSyntax literal ? Escape(literal.Token.ValueText) : $"{{{Squeeze(text.Value.Syntax.ToString())}}}";
-        }
+        string format = parts.Handler is { } handler ? Template(handler.Content)
+            : parts.Text.Value.Syntax is LiteralExpressionSyntax literal ? Escape(literal.Token.ValueText) : $"{{{Squeeze(parts.Text.Value.Syntax.ToString())}}}";
         string? file = null;
         int? line = null;
-        foreach (IArgumentOperation argument in callerInfo)
+        foreach (IArgumentOperation argument in parts.CallerInfo)
         {
-            bool isFile = argument.Parameter?.GetAttributes().Any(a => a.AttributeClass?.Name == "CallerFilePathAttribute") == true;
-            bool isLine = argument.Parameter?.GetAttributes().Any(a => a.AttributeClass?.Name == "CallerLineNumberAttribute") == true;
-            if (!isFile && !isLine)
-                continue;
-            if (argument.ArgumentKind != ArgumentKind.DefaultValue)
-            {
-                errors.Add($"{where}: Log.Debug's {argument.Parameter!.Name} is the compiler's (the call's own file and line): leave it out");
-                return null;
-            }
-            if (isFile)
+            if (argument.Parameter?.GetAttributes().Any(a => a.AttributeClass?.Name == "CallerFilePathAttribute") == true)
                 file = argument.Value.ConstantValue.Value as string;
             else
                 line = argument.Value.ConstantValue.Value as int?;
@@ -111,11 +52,6 @@ public static class DebugSiteReader
         // The C glue and the C# must name the file the same way on every machine.
         if (Path.IsPathRooted(file))
             throw new BuildError($"{where}: Log.Debug's file is the absolute path {file} (a ksharp bug: sources are compiled with their paths relative to the project)");
-        if (line > MaxLine)
-        {
-            errors.Add($"{where}: Log.Debug on line {line}: dynamic debug holds line numbers up to {MaxLine}");
-            return null;
-        }
         return new DebugSite(file, line.Value, Function(model, call), format);
     }
 

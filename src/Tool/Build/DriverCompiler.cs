@@ -117,14 +117,22 @@ public sealed class DriverCompiler(string coreLibPath, string kernelLibPath)
             .ThenBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ToList();
-        var errors = ordered.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (errors.Count > 0)
-        {
-            var broken = errors.Select(d => d.Id).Distinct().ToList();
-            string headline = broken.Count == 1 ? Rules.ById(broken[0]).Headline : $"driver code breaks {broken.Count} rules ({string.Join(", ", broken)})";
-            throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(SourcePosition.Format)));
-        }
+        ThrowOnRuleErrors(ordered.Where(d => d.Severity == DiagnosticSeverity.Error).ToList());
         return ordered.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(SourcePosition.Format).ToList();
+    }
+
+    /// <summary>A checker's findings, as <see cref="CheckRules"/> reports them, for a step that runs one checker itself.</summary>
+    public static void ThrowOnFindings(IEnumerable<Finding> findings) =>
+        ThrowOnRuleErrors([.. findings.Select(f => f.ToDiagnostic()).Where(d => d.Severity == DiagnosticSeverity.Error)]);
+
+    // Rule errors throw, under their rule's headline when they are all of one rule.
+    private static void ThrowOnRuleErrors(IReadOnlyList<Diagnostic> errors)
+    {
+        if (errors.Count == 0)
+            return;
+        var broken = errors.Select(d => d.Id).Distinct().ToList();
+        string headline = broken.Count == 1 ? Rules.ById(broken[0]).Headline : $"driver code breaks {broken.Count} rules ({string.Join(", ", broken)})";
+        throw new BuildError($"{headline}: {errors.Count} error(s)", string.Join('\n', errors.Select(SourcePosition.Format)));
     }
 
     // CS0649 ("never assigned") on an atomic field is wrong: Atomic32 and friends change through

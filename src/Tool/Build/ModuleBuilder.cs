@@ -7,7 +7,7 @@ namespace KernelSharp.Tool.Build;
 /// <summary>What <c>ksharp build</c> is asked to do.</summary>
 /// <param name="Debug">Define DEBUG for the driver's C#: debug-zone calls stay in.</param>
 /// <param name="SourceRules">
-/// Run the rule table's analyzers (KS0001 to KS0012) on the C# before compiling. Always on
+/// Run the rule table's analyzers (KS0001 to KS0014) on the C# before compiling. Always on
 /// for drivers; the object checks' tests turn it off to show the proof behind the rules.
 /// </param>
 /// <param name="Tests">A test build: the [KernelTest] methods run when the module loads (ksharp test).</param>

@@ -20,10 +20,10 @@ public class KernelTestReaderTests
     }
 
     [Theory]
-    [InlineData("internal class T { [KernelTest] internal void Instance() { } }", "Snippet.cs(10,47): error: [KernelTest] 'Instance' must be static")]
-    [InlineData("internal static class T { [KernelTest] internal static void Takes(int n) { } }", "Snippet.cs(10,61): error: [KernelTest] 'Takes' must take no parameters")]
-    [InlineData("internal static class T { [KernelTest] internal static int Returns() => 0; }", "Snippet.cs(10,60): error: [KernelTest] 'Returns' must return void")]
-    [InlineData("internal static class T { [KernelTest] private static void Hidden() { } }", "Snippet.cs(10,60): error: [KernelTest] 'Hidden' cannot be private or protected (Hidden is)")]
+    [InlineData("internal class T { [KernelTest] internal void Instance() { } }", "Snippet.cs(10,47): error KS0013: [KernelTest] 'Instance' must be static")]
+    [InlineData("internal static class T { [KernelTest] internal static void Takes(int n) { } }", "Snippet.cs(10,61): error KS0013: [KernelTest] 'Takes' must take no parameters")]
+    [InlineData("internal static class T { [KernelTest] internal static int Returns() => 0; }", "Snippet.cs(10,60): error KS0013: [KernelTest] 'Returns' must return void")]
+    [InlineData("internal static class T { [KernelTest] private static void Hidden() { } }", "Snippet.cs(10,60): error KS0013: [KernelTest] 'Hidden' cannot be private or protected (Hidden is)")]
     public void A_method_that_cannot_run_is_an_error_at_its_name(string types, string expected)
     {
         var error = Assert.Throws<BuildError>(() => Tests(types));

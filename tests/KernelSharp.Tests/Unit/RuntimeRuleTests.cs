@@ -15,7 +15,7 @@ namespace KernelSharp.Tests.Unit;
 public class RuntimeRuleTests
 {
     /// <summary>The analyzer's findings for a module with these members (line 7 is the first), as the tool prints them.</summary>
-    private static List<string> Findings(string members, params string[] otherFiles)
+    internal static List<string> Findings(string members, params string[] otherFiles)
     {
         var trees = new List<SyntaxTree> { DriverCompiler.ParseText(Drivers.Module(members), "Snippet.cs") };
         trees.AddRange(otherFiles.Select((text, i) => DriverCompiler.ParseText(Drivers.Usings + text, $"Other{i}.cs")));
