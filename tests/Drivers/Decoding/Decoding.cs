@@ -1,7 +1,8 @@
 // A test module for `ksharp decode`: a write to /dev/ksdecode looks up the slot numbered by
 // the count of bytes written, C# calls down, and divides by what it holds. Slots 0 to 3 exist;
 // slot 1 holds 0, so a 1-byte write ends in a divide error in C# (the oops's RIP), and a write
-// of more than 4 bytes indexes past the end, a kernel BUG (IndexOutOfRangeException). A debug
+// of more than 4 bytes indexes past the end, a kernel BUG (IndexOutOfRangeException); one of more
+// than 10 bytes does the same in an expression-bodied method (Slots.Peek). A debug
 // build decodes each frame of either oops to its C# method and line (Lookup/Slots.cs).
 using System;
 using KernelSharp;
@@ -30,7 +31,7 @@ public sealed class SlotDevice : IWrite
         Result<nint> copied = source.CopyTo(text);
         if (copied.Failed)
             return copied.Error;
-        int value = Slots.Lookup((int)copied.Value); // ksdecode: calls Lookup
+        int value = copied.Value > 10 ? Slots.Peek((int)copied.Value) : Slots.Lookup((int)copied.Value); // ksdecode: calls Lookup
         Log.Info($"ksdecode: slot {copied.Value} scaled {value}");
         return copied.Value;
     }

@@ -8,8 +8,8 @@ namespace KernelSharp.Tests.Integration;
 
 /// <summary>
 /// C# source lines in oopses: a debug build of tests/Drivers/Decoding (module ksdecode) divides by
-/// zero three C# calls below its write (the RIP is C#), then fails an index check two calls down,
-/// and `ksharp decode` (the command, as a user runs it) reads the captured kernel log and names
+/// zero three C# calls below its write (the RIP is C#), then fails an index check two calls down and
+/// one in an expression-bodied method one call down, and `ksharp decode` (the command, as a user runs it) reads the captured kernel log and names
 /// each C# frame's method, file and exact line.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -40,14 +40,15 @@ public class DecodeTests
             ( printf 'abc' > /dev/ksdecode ); echo "slot 3 write status $?"
             ( printf 'a' > /dev/ksdecode ); echo "slot 1 write status $?"
             ( printf 'abcdefghi' > /dev/ksdecode ); echo "slot 9 write status $?"
+            ( printf 'abcdefghijkl' > /dev/ksdecode ); echo "slot 12 write status $?"
             exit 0
             """, [], Guest.DebugModule(Project));
         GuestAssert.ScriptExited(result, 0);
         // Slot 3 holds 40; slot 1 holds 0 and slot 9 does not exist: the writer dies in each oops.
         // Kernel lines keep their order, and the script's keep theirs; the two may interleave anywhere.
         GuestAssert.InOrder(result, "ksdecode: slot 3 holds 40", "ksdecode: slot 3 scaled 31", "ksdecode: slot 1 holds 0",
-            "ksdecode: C# failure: DivideByZeroException", "ksdecode: C# failure: IndexOutOfRangeException");
-        GuestAssert.InOrder(result, "slot 3 write status 0", "slot 1 write status 139", "slot 9 write status 139");
+            "ksdecode: C# failure: DivideByZeroException", "ksdecode: C# failure: IndexOutOfRangeException", "ksdecode: C# failure: IndexOutOfRangeException");
+        GuestAssert.InOrder(result, "slot 3 write status 0", "slot 1 write status 139", "slot 9 write status 139", "slot 12 write status 139");
 
         string log = Path.Combine(Directory.CreateTempSubdirectory("ksharp-decode").FullName, "kernel.log");
         string console = result.Console.Replace("\r", "");
@@ -74,6 +75,10 @@ public class DecodeTests
             Frame("KernelSharp_CoreLib_Internal_Runtime_CompilerHelpers_ThrowHelpers__ThrowIndexOutOfRangeException", "Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowIndexOutOfRangeException"),
             Frame("Decoding_KsDecode_Lookup_Slots__Slot", $"KsDecode.Lookup.Slots.Slot ({Slots("the index failure")})"),
             .. callers,
+            // The same failure in an expression-bodied method: its one line.
+            Frame("KernelSharp_CoreLib_Internal_Runtime_CompilerHelpers_ThrowHelpers__ThrowIndexOutOfRangeException", "Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowIndexOutOfRangeException"),
+            Frame("Decoding_KsDecode_Lookup_Slots__Peek", $"KsDecode.Lookup.Slots.Peek ({Slots("the peek")})"),
+            callers[1],
         ];
         string output = decoded.Output.Replace("\r", "");
         int at = 0;

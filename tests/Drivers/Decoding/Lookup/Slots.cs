@@ -20,6 +20,10 @@ public static class Slots
         return Scale(value); // ksdecode: calls Scale
     }
 
+    // The same index failure in an expression-bodied method: the frame is still its one line.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Peek(int index) => Table[index]; // ksdecode: the peek
+
     // Slot 1 holds 0: the CPU's divide error is the check, so the oops's RIP is this C#.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Scale(int value)
