@@ -24,7 +24,22 @@ public class DkmsTests
     {
         BuildOutput built = Guest.Module(project).GetAwaiter().GetResult();
         string module = built.Model.Module.Name;
-        string scratch = Path.Combine(Guest.Output("dkms"), module);
+        Scratch scratch = Added(built, module);
+        Run(scratch.Path, ["dkms", "build", .. scratch.Trees, "-k", Guest.Kernel.Version, "--kernelsourcedir", Guest.Kernel.HeadersPath, $"{module}/1.0"]);
+        string built_ = Path.Combine(scratch.DkmsTree, module, "1.0", Guest.Kernel.Version, "x86_64", "module");
+        // DKMS compresses modules as the kernel does its own (6.12: CONFIG_MODULE_COMPRESS_XZ); busybox's insmod takes them plain.
+        foreach (string compressed in Directory.EnumerateFiles(built_, "*.ko.xz"))
+            Run(scratch.Path, ["xz", "--decompress", "--keep", "--force", compressed]);
+        return Directory.EnumerateFiles(built_, "*.ko").ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => f);
+    }
+
+    /// <summary>A scratch DKMS setup: the PATH without dotnet, the --sourcetree/--dkmstree arguments, and the DKMS tree.</summary>
+    private sealed record Scratch(string Path, string[] Trees, string DkmsTree);
+
+    // The package of built, written to a fresh scratch directory NAME and added to a scratch DKMS tree there (version 1.0).
+    private static Scratch Added(BuildOutput built, string name)
+    {
+        string scratch = Path.Combine(Guest.Output("dkms"), name);
         if (Directory.Exists(scratch))
             Directory.Delete(scratch, recursive: true);
         string sources = Path.Combine(scratch, "src");
@@ -33,14 +48,9 @@ public class DkmsTests
         string dkmsTree = Path.Combine(scratch, "dkms");
         Directory.CreateDirectory(dkmsTree);
         string path = PathWithoutDotnet(Path.Combine(scratch, "bin"));
-        string[] common = ["--sourcetree", sources, "--dkmstree", dkmsTree];
-        Run(path, ["dkms", "add", .. common, $"{module}/1.0"]);
-        Run(path, ["dkms", "build", .. common, "-k", Guest.Kernel.Version, "--kernelsourcedir", Guest.Kernel.HeadersPath, $"{module}/1.0"]);
-        string built_ = Path.Combine(dkmsTree, module, "1.0", Guest.Kernel.Version, "x86_64", "module");
-        // DKMS compresses modules as the kernel does its own (6.12: CONFIG_MODULE_COMPRESS_XZ); busybox's insmod takes them plain.
-        foreach (string compressed in Directory.EnumerateFiles(built_, "*.ko.xz"))
-            Run(path, ["xz", "--decompress", "--keep", "--force", compressed]);
-        return Directory.EnumerateFiles(built_, "*.ko").ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => f);
+        string[] trees = ["--sourcetree", sources, "--dkmstree", dkmsTree];
+        Run(path, ["dkms", "add", .. trees, $"{built.Model.Module.Name}/1.0"]);
+        return new Scratch(path, trees, dkmsTree);
     }
 
     // A directory of links to every program of /usr/sbin, /usr/bin, /sbin and /bin but dotnet: the target has no .NET.
@@ -134,17 +144,10 @@ public class DkmsTests
     public async Task Dkms_skips_a_kernel_of_another_architecture()
     {
         BuildOutput built = await Guest.Module("samples/PowerOff");
-        string scratch = Path.Combine(Guest.Output("dkms"), "other-architecture");
-        if (Directory.Exists(scratch))
-            Directory.Delete(scratch, recursive: true);
-        DkmsTree.Write(built, "1.0", Path.Combine(scratch, "src"));
-        Directory.CreateDirectory(Path.Combine(scratch, "dkms"));
-        string path = PathWithoutDotnet(Path.Combine(scratch, "bin"));
-        string[] common = ["--sourcetree", Path.Combine(scratch, "src"), "--dkmstree", Path.Combine(scratch, "dkms")];
-        Run(path, ["dkms", "add", .. common, "poweroff/1.0"]);
-        string output = Run(path, ["dkms", "build", .. common, "-k", Guest.Kernel.Version, "-a", "aarch64", "--kernelsourcedir", Guest.Kernel.HeadersPath, "poweroff/1.0"], exitCode: 77);
+        Scratch scratch = Added(built, "other-architecture");
+        string output = Run(scratch.Path, ["dkms", "build", .. scratch.Trees, "-k", Guest.Kernel.Version, "-a", "aarch64", "--kernelsourcedir", Guest.Kernel.HeadersPath, "poweroff/1.0"], exitCode: 77);
         Assert.Contains("includes a BUILD_EXCLUSIVE directive which does not match this kernel/arch/config", output);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(scratch, "dkms"), "*.ko*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(scratch.DkmsTree, "*.ko*", SearchOption.AllDirectories));
     }
 
     [Fact]
